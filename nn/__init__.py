@@ -1,0 +1,1 @@
+"""nn: layers, modules, losses, init, optim, data (see issue 3)."""

@@ -1,0 +1,107 @@
+"""The one place where ops become Tensor operators and methods, and where NumPy's own
+functions are routed to them when given Tensors (`np.exp(t)`, `np.sum(t)`, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd_core.tensor import Tensor
+
+from . import elementwise as E
+from . import linalg, reductions, shape
+
+
+def _swap(fn: Any) -> Any:
+    return lambda self, other: fn(other, self)
+
+
+def bind() -> None:
+    T = Tensor
+    for name, fn in {
+        "__add__": E.add,
+        "__sub__": E.subtract,
+        "__mul__": E.multiply,
+        "__truediv__": E.divide,
+        "__pow__": E.power,
+        "__matmul__": linalg.matmul,
+    }.items():
+        setattr(T, name, fn)
+        setattr(T, name.replace("__", "__r", 1), _swap(fn))
+    T.__neg__ = E.negative
+    T.__abs__ = E.abs
+    T.__getitem__ = shape.getitem
+    T.__eq__ = E.equal  # type: ignore[assignment]
+    T.__ne__ = E.not_equal  # type: ignore[assignment]
+    T.__lt__ = E.less
+    T.__le__ = E.less_equal
+    T.__gt__ = E.greater
+    T.__ge__ = E.greater_equal
+    T.__and__ = E.logical_and
+    T.__or__ = E.logical_or
+    T.__invert__ = E.logical_not
+    T.T = property(lambda self: shape.transpose(self))
+    for name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip", "astype"):
+        setattr(T, name, getattr(E, name))
+    for name in ("sum", "mean", "max", "min", "var"):
+        setattr(T, name, getattr(reductions, name))
+    for name in ("reshape", "transpose", "flatten", "squeeze", "expand_dims", "broadcast_to"):
+        setattr(T, name, getattr(shape, name))
+    T.matmul = linalg.matmul
+
+    T.ufunc_table.update(
+        {
+            np.add: E.add,
+            np.subtract: E.subtract,
+            np.multiply: E.multiply,
+            np.divide: E.divide,
+            np.negative: E.negative,
+            np.power: E.power,
+            np.exp: E.exp,
+            np.log: E.log,
+            np.sqrt: E.sqrt,
+            np.absolute: E.abs,
+            np.sign: E.sign,
+            np.tanh: E.tanh,
+            np.maximum: E.maximum,
+            np.minimum: E.minimum,
+            np.matmul: linalg.matmul,
+            np.square: lambda x: E.multiply(x, x),
+            np.equal: E.equal,
+            np.not_equal: E.not_equal,
+            np.less: E.less,
+            np.less_equal: E.less_equal,
+            np.greater: E.greater,
+            np.greater_equal: E.greater_equal,
+            np.logical_and: E.logical_and,
+            np.logical_or: E.logical_or,
+            np.logical_not: E.logical_not,
+        }
+    )
+    T.function_table.update(
+        {
+            np.sum: reductions.sum,
+            np.mean: reductions.mean,
+            np.max: reductions.max,
+            np.amax: reductions.max,
+            np.min: reductions.min,
+            np.amin: reductions.min,
+            np.var: reductions.var,
+            np.reshape: shape.reshape,
+            np.transpose: shape.transpose,
+            np.swapaxes: shape.swapaxes,
+            np.broadcast_to: shape.broadcast_to,
+            np.expand_dims: shape.expand_dims,
+            np.squeeze: shape.squeeze,
+            np.concatenate: shape.concatenate,
+            np.stack: shape.stack,
+            np.where: E.where,
+            np.clip: E.clip,
+            np.shape: lambda x: x.shape,
+            np.ndim: lambda x: x.ndim,
+            np.size: lambda x: x.size,
+            np.zeros_like: lambda x, dtype=None: Tensor(np.zeros_like(x.data, dtype=dtype)),
+            np.ones_like: lambda x, dtype=None: Tensor(np.ones_like(x.data, dtype=dtype)),
+        }
+    )

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Creates .venv and installs the package with the given extras (default: demo), plus
+# the system graphviz `dot` program when it is missing. Usage: bash scripts/setup.sh EXTRAS
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="${1:-demo}"
+if ! command -v dot >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing graphviz (the dot program) with apt-get..."
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz) >/dev/null
+  else
+    echo "The graphviz 'dot' program is missing and cannot be installed from here." >&2
+    echo "Install it: Debian/Ubuntu 'sudo apt-get install graphviz', macOS 'brew install graphviz'," >&2
+    echo "conda 'conda install -c conda-forge graphviz'. Continuing: graphs will not render." >&2
+  fi
+fi
+PY="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[${extras}]"
