@@ -19,7 +19,8 @@ of their own, so gradients of gradients work to any order.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,7 @@ def record(op: str, out: Any, inputs: tuple[Any, ...], vjps: tuple[Vjp | None, .
     t.requires_grad = True
     t.op = op
     t._parents = parents
-    t._vjps = tuple(fn if p is not None else None for p, fn in zip(parents, vjps))
+    t._vjps = tuple(fn if p is not None else None for p, fn in zip(parents, vjps, strict=False))
     t._saved = (t.data, *(_saved_value(x) for x in inputs))
     if state.scope:
         t._scope = state.scope
@@ -140,7 +141,7 @@ def run(
     if targets is not None:
         order = _prune(order, targets)
     table: dict[Tensor, Any] = {}
-    for root, seed in zip(roots, seeds):
+    for root, seed in zip(roots, seeds, strict=False):
         if root.requires_grad:
             table[root] = table[root] + seed if root in table else seed
     found: dict[Tensor, Any] = {}
@@ -160,7 +161,7 @@ def run(
             if node.op is None:
                 continue
             args = _graph_args(node) if create_graph else node._saved
-            for i, (parent, vjp) in enumerate(zip(node._parents, node._vjps)):  # type: ignore[arg-type]
+            for i, (parent, vjp) in enumerate(zip(node._parents, node._vjps, strict=False)):  # type: ignore[arg-type]
                 if vjp is None:
                     continue
                 c = _fit(vjp(g, *args), node, i)  # type: ignore[misc]
@@ -224,7 +225,7 @@ def _prune(order: list[Tensor], wanted: set[Tensor]) -> list[Tensor]:
 def _graph_args(node: Tensor) -> tuple[Any, ...]:
     """The closure arguments as Tensors, so that backward itself is recorded."""
     args: list[Any] = [node]
-    for parent, value in zip(node._parents, node._saved[1:]):  # type: ignore[arg-type, index]
+    for parent, value in zip(node._parents, node._saved[1:], strict=False):  # type: ignore[arg-type, index]
         if parent is None:
             args.append(value)
         elif parent.data is not value:

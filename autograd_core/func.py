@@ -9,7 +9,8 @@ grad, so an outer transform can differentiate it again.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,7 @@ def value_and_grad(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[...,
             return out, _pick([Tensor(np.zeros(x.shape, dtype=x.dtype)) for x in xs], argnums)
         nested = _nested([out], xs)
         gs = _grad(out, xs, create_graph=nested, allow_unused=True)
-        return out, _pick([_zeros_if_none(g, x) for g, x in zip(gs, xs)], argnums)
+        return out, _pick([_zeros_if_none(g, x) for g, x in zip(gs, xs, strict=False)], argnums)
 
     return wrapper
 
@@ -95,10 +96,8 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., tuple[
     def vjp_fn(*cotangents: Any) -> tuple[Tensor, ...]:
         if len(cotangents) != len(outs):
             raise ValueError(f"vjp_fn takes {len(outs)} cotangent(s); got {len(cotangents)}.")
-        gs = _grad(
-            outs, xs, cotangents, retain_graph=True, create_graph=nested, allow_unused=True
-        )
-        return tuple(_zeros_if_none(g, x) for g, x in zip(gs, xs))
+        gs = _grad(outs, xs, cotangents, retain_graph=True, create_graph=nested, allow_unused=True)
+        return tuple(_zeros_if_none(g, x) for g, x in zip(gs, xs, strict=False))
 
     return out, vjp_fn
 
@@ -129,11 +128,11 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
                 create_graph=nested,
                 wanted=xs,
             )
-            for row, x in zip(rows, xs):
+            for row, x in zip(rows, xs, strict=False):
                 g = found.get(x)
                 row.append(g if g is not None else np.zeros(x.shape, dtype=x.dtype))
         jacs = []
-        for row, x in zip(rows, xs):
+        for row, x in zip(rows, xs, strict=False):
             if any(isinstance(r, Tensor) for r in row):
                 jac = np.stack([r if isinstance(r, Tensor) else Tensor._wrap(lock(r)) for r in row])
                 jacs.append(jac.reshape(out.shape + x.shape))
@@ -164,7 +163,7 @@ def hvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Tensor, Any
         return out, zero[0] if single else tuple(zero)
     gs = _grad(out, xs, create_graph=True, allow_unused=True)
     dot = None
-    for g, v, x in zip(gs, vs, xs):
+    for g, v, x in zip(gs, vs, xs, strict=False):
         if g is None or not g.requires_grad:
             continue
         v = np.asarray(v.data if isinstance(v, Tensor) else v, dtype=x.dtype)
@@ -177,5 +176,5 @@ def hvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Tensor, Any
     else:
         nested = _nested([out], xs)
         found = _grad(dot, xs, create_graph=nested, allow_unused=True)
-        hv = [_zeros_if_none(h, x) for h, x in zip(found, xs)]
+        hv = [_zeros_if_none(h, x) for h, x in zip(found, xs, strict=False)]
     return out, hv[0] if single else tuple(hv)

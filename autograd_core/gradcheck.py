@@ -9,7 +9,8 @@ output, the worst element and both values.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -103,8 +104,8 @@ def gradcheck(
     args, checked = _inputs(inputs)
     analytic = _analytic(fn, args, checked)
     numeric = _numeric(fn, args, checked, eps)
-    for o, (a_row, n_row) in enumerate(zip(analytic, numeric)):
-        for c, (a, n) in enumerate(zip(a_row, n_row)):
+    for o, (a_row, n_row) in enumerate(zip(analytic, numeric, strict=False)):
+        for c, (a, n) in enumerate(zip(a_row, n_row, strict=False)):
             excess = np.abs(a - n) - (atol + rtol * np.abs(n))
             bad = np.where(np.isfinite(a) & np.isfinite(n), excess, np.inf)
             if bad.size and bad.max() > 0:
@@ -138,12 +139,14 @@ def gradgradcheck(
 
     def first_derivative(*xs: Any) -> tuple[Tensor, ...]:
         outs = _outputs(fn(*xs))
-        used = [(o, u) for o, u in zip(outs, us) if o.requires_grad]
+        used = [(o, u) for o, u in zip(outs, us, strict=False) if o.requires_grad]
         wrt = [xs[i] for i in checked]
         if not used:
             return tuple(Tensor(np.zeros(x.shape)) for x in wrt)
         gs = _grad([o for o, _ in used], wrt, [u for _, u in used],
                    create_graph=True, allow_unused=True)  # fmt: skip
-        return tuple(g if g is not None else Tensor(np.zeros(x.shape)) for g, x in zip(gs, wrt))
+        return tuple(
+            g if g is not None else Tensor(np.zeros(x.shape)) for g, x in zip(gs, wrt, strict=False)
+        )
 
     return gradcheck(first_derivative, args, eps=eps, atol=atol, rtol=rtol)

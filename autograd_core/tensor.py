@@ -16,11 +16,10 @@ into it could silently corrupt a gradient; change values by rebinding instead
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
-
-from .grad_mode import state
 
 ArrayLike = Any
 
@@ -297,4 +296,3 @@ def tensor(
 ) -> Tensor:
     """Same as `Tensor(...)`."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-

@@ -7,7 +7,8 @@ padded, split what was concatenated.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -92,9 +93,7 @@ def _index_arg(index: Any) -> Any:
 
 def _is_basic(index: Any) -> bool:
     parts = index if isinstance(index, tuple) else (index,)
-    return all(
-        p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)) for p in parts
-    )
+    return all(p is None or p is Ellipsis or isinstance(p, (slice, int, np.integer)) for p in parts)
 
 
 def getitem(x: Any, index: Any) -> Tensor:
@@ -153,7 +152,7 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", value: float = 0.0) -> T
     kwargs = {"constant_values": value} if mode == "constant" else {}
     out = np.pad(v, width, mode=mode, **kwargs)
     if mode == "constant":
-        crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(width, np.shape(v)))
+        crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(width, np.shape(v), strict=False))
         vjp = lambda g, y, x: g[crop]  # noqa: E731
     else:
         source = np.pad(np.arange(np.size(v)).reshape(np.shape(v)), width, mode=mode)
@@ -172,7 +171,10 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     values = [unwrap(t) for t in tensors]
     out = np.concatenate(values, axis=axis)
     ends = np.cumsum([np.shape(v)[axis] for v in values])
-    parts = [_slicer(axis, out.ndim, slice(e - np.shape(v)[axis], e)) for v, e in zip(values, ends)]
+    parts = [
+        _slicer(axis, out.ndim, slice(e - np.shape(v)[axis], e))
+        for v, e in zip(values, ends, strict=False)
+    ]
     return record(
         "concatenate",
         out,
@@ -185,6 +187,4 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join along a new axis; each input gets back its index of the gradient."""
     out = np.stack([unwrap(t) for t in tensors], axis=axis)
     parts = [_slicer(axis, out.ndim, k) for k in range(len(tensors))]
-    return record(
-        "stack", out, tuple(tensors), tuple((lambda g, y, *xs, s=s: g[s]) for s in parts)
-    )
+    return record("stack", out, tuple(tensors), tuple((lambda g, y, *xs, s=s: g[s]) for s in parts))

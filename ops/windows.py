@@ -62,9 +62,7 @@ def sliding_window(x: Any, kernel_size: Any, stride: Any = 1, dilation: Any = 1)
         v.strides[:-2] + (sh * s[0], sw * s[1], sh * d[0], sw * d[1]),
         writeable=False,
     )
-    return record(
-        "sliding_window", view, (x,), (lambda g, y, x: fold(g, x.shape, k, s, d),)
-    )
+    return record("sliding_window", view, (x,), (lambda g, y, x: fold(g, x.shape, k, s, d),))
 
 
 def fold(g: Any, shape: tuple[int, ...], kernel: Pair, stride: Pair, dilation: Pair) -> Any:
