@@ -8,8 +8,6 @@ The engine modules never import `ops`; this package imports it last, so that
 `from autograd_core import Tensor` gives Tensors with their operators bound.
 """
 
-import ops as _ops  # noqa: E402,F401  (binds the operators onto Tensor)
-
 from . import func
 from .anomaly import detect_anomaly
 from .engine import grad
@@ -17,6 +15,9 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .render import draw, explain, trace_backward
 from .tensor import Tensor, tensor
+
+# isort: split
+import ops as _ops  # noqa: E402, F401  (binds the operators onto Tensor; must come last)
 
 __all__ = [
     "GradcheckError",
