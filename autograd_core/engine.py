@@ -43,14 +43,27 @@ def record(op: str, out: Any, inputs: tuple[Any, ...], vjps: tuple[Vjp | None, .
     t = Tensor._wrap(lock(out))
     if not state.grad_enabled:
         return t
-    parents = tuple(x if isinstance(x, Tensor) and x.requires_grad else None for x in inputs)
-    if all(p is None for p in parents):
+    parents: list[Tensor | None] = []
+    closures: list[Vjp | None] = []
+    saved: list[Any] = [t.data]
+    for x, fn in zip(inputs, vjps):  # plain loops: this runs once per op
+        if isinstance(x, Tensor):
+            saved.append(x.data)
+            if x.requires_grad:
+                parents.append(x)
+                closures.append(fn)
+                continue
+        else:
+            saved.append(_saved_value(x))
+        parents.append(None)
+        closures.append(None)
+    if closures.count(None) == len(closures):
         return t
     t.requires_grad = True
     t.op = op
-    t._parents = parents
-    t._vjps = tuple(fn if p is not None else None for p, fn in zip(parents, vjps, strict=False))
-    t._saved = (t.data, *(_saved_value(x) for x in inputs))
+    t._parents = tuple(parents)
+    t._vjps = tuple(closures)
+    t._saved = tuple(saved)
     if state.scope:
         t._scope = state.scope
     if state.anomaly:
@@ -61,8 +74,7 @@ def record(op: str, out: Any, inputs: tuple[Any, ...], vjps: tuple[Vjp | None, .
 
 
 def _saved_value(x: Any) -> Any:
-    if isinstance(x, Tensor):
-        return x.data
+    """A constant input as the closures will see it."""
     if type(x) is np.ndarray and x.flags.writeable:
         return lock(x.copy())  # the caller may write into its array before backward
     return x
@@ -120,9 +132,11 @@ def backward(
     retain_graph: bool = False,
     create_graph: bool = False,
 ) -> None:
-    """Accumulate d(roots)/d(leaf) into every reachable leaf's `.grad`."""
+    """Accumulate d(roots)/d(leaf) into every reachable leaf's `.grad`.
+
+    As in PyTorch, `create_graph=True` keeps the graph (the new one refers to it)."""
     seeds = _seeds(roots, grads, "backward", create_graph)
-    run(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
+    run(roots, seeds, retain_graph=retain_graph or create_graph, create_graph=create_graph)
 
 
 def run(
