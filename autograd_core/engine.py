@@ -160,6 +160,7 @@ def run(
             table[root] = table[root] + seed if root in table else seed
     found: dict[Tensor, Any] = {}
     accumulate = targets is None
+    anomaly = state.anomaly
     with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore"):
         for node in reversed(order):
             g = table.pop(node, None)
@@ -174,12 +175,17 @@ def run(
                 _accumulate(node, g, create_graph)
             if node.op is None:
                 continue
-            args = _graph_args(node) if create_graph else node._saved
-            for i, (parent, vjp) in enumerate(zip(node._parents, node._vjps, strict=False)):  # type: ignore[arg-type]
-                if vjp is None:
+            saved = node._saved
+            args = _graph_args(node) if create_graph else saved
+            vjps = node._vjps
+            for i, parent in enumerate(node._parents):  # type: ignore[arg-type]
+                if parent is None:
                     continue
-                c = _fit(vjp(g, *args), node, i)  # type: ignore[misc]
-                if state.anomaly:
+                c = vjps[i](g, *args)  # type: ignore[index]
+                value = saved[i + 1]  # type: ignore[index]
+                if type(c) is not np.ndarray or c.shape != value.shape or c.dtype != value.dtype:
+                    c = _fit(c, node, i)
+                if anomaly:
                     _check_finite(c, node, i)
                 table[parent] = table[parent] + c if parent in table else c
             if not retain_graph:
