@@ -11,10 +11,31 @@ from autograd_core.tensor import Tensor
 
 from . import elementwise as E
 from . import linalg, reductions, shape
+from .shape import reshape as _reshape
+from .shape import transpose as _transpose
 
 
 def _swap(fn: Any) -> Any:
     return lambda self, other: fn(other, self)
+
+
+# NumPy's own signatures, so that its keywords work on Tensors too
+def _np_reshape(a: Any, shape: Any) -> Tensor:
+    return _reshape(a, shape)
+
+
+def _np_transpose(a: Any, axes: Any = None) -> Tensor:
+    return _transpose(a, axes)
+
+
+def _np_clip(a: Any, a_min: Any = None, a_max: Any = None, **bounds: Any) -> Tensor:
+    """np.clip(a, a_min, a_max), or with NumPy 2.1's keywords min= and max=."""
+    return E.clip(a, bounds.get("min", a_min), bounds.get("max", a_max))
+
+
+def _np_where(condition: Any, *choices: Any) -> Any:
+    """np.where(c, a, b) is the op; np.where(c) alone gives c's nonzero indices."""
+    return E.where(condition, *choices) if choices else np.nonzero(E.unwrap(condition))
 
 
 def bind() -> None:
@@ -88,16 +109,16 @@ def bind() -> None:
             np.min: reductions.min,
             np.amin: reductions.min,
             np.var: reductions.var,
-            np.reshape: shape.reshape,
-            np.transpose: shape.transpose,
+            np.reshape: _np_reshape,
+            np.transpose: _np_transpose,
             np.swapaxes: shape.swapaxes,
             np.broadcast_to: shape.broadcast_to,
             np.expand_dims: shape.expand_dims,
             np.squeeze: shape.squeeze,
             np.concatenate: shape.concatenate,
             np.stack: shape.stack,
-            np.where: E.where,
-            np.clip: E.clip,
+            np.where: _np_where,
+            np.clip: _np_clip,
             np.shape: lambda x: x.shape,
             np.ndim: lambda x: x.ndim,
             np.size: lambda x: x.size,

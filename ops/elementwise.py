@@ -148,7 +148,7 @@ def minimum(a: Any, b: Any) -> Tensor:
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b; the gradient goes to the side that was chosen."""
-    c = np.asarray(unwrap(condition), dtype=bool)
+    c = np.array(unwrap(condition), dtype=bool)  # a copy: the caller may reuse their mask
     return record(
         "where",
         np.where(c, unwrap(a), unwrap(b)),
@@ -162,10 +162,10 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Tensor:
     v = unwrap(x)
     lo, hi = unwrap(a_min), unwrap(a_max)
     inside = np.ones(np.shape(v), dtype=bool)
-    if lo is not None:
-        inside &= v >= lo
+    if lo is not None:  # not in place: array bounds may broadcast x to a larger shape
+        inside = inside & (v >= lo)
     if hi is not None:
-        inside &= v <= hi
+        inside = inside & (v <= hi)
     return record("clip", np.clip(v, lo, hi), (x,), (lambda g, y, x: g * inside,))
 
 

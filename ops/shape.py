@@ -18,6 +18,12 @@ from autograd_core.tensor import Tensor
 from .elementwise import unwrap
 
 
+def viewed(x: Any) -> np.ndarray:
+    """The array an op returns a view of: a Tensor's own read-only data, else a copy (as
+    `Tensor(x)` makes), so no result shares memory that the caller can still write to."""
+    return x.data if isinstance(x, Tensor) else np.array(x)
+
+
 def _shape_arg(shape: Any) -> tuple[int, ...]:
     if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
         shape = shape[0]
@@ -26,7 +32,7 @@ def _shape_arg(shape: Any) -> tuple[int, ...]:
 
 def reshape(x: Any, *shape: Any) -> Tensor:
     """Same elements, new shape (`reshape(x, (2, 3))` or `reshape(x, 2, 3)`)."""
-    v = unwrap(x)
+    v = viewed(x)
     try:
         out = np.reshape(v, _shape_arg(shape))
     except ValueError:
@@ -39,9 +45,9 @@ def reshape(x: Any, *shape: Any) -> Tensor:
 
 def transpose(x: Any, *axes: Any) -> Tensor:
     """Permute axes (reverse them when none are given); the vjp applies the inverse."""
-    v = unwrap(x)
+    v = viewed(x)
     order = tuple(range(np.ndim(v)))[::-1] if not axes or axes == (None,) else _shape_arg(axes)
-    inverse = tuple(np.argsort(order))
+    inverse = tuple(np.argsort([a % np.ndim(v) for a in order]))  # axes may be negative
     return record(
         "transpose", np.transpose(v, order), (x,), (lambda g, y, x: g.transpose(inverse),)
     )
@@ -56,14 +62,14 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
 
 def broadcast_to(x: Any, shape: Any) -> Tensor:
     """Repeat along broadcast axes; the engine sums the gradient back to x's shape."""
-    return record("broadcast_to", np.broadcast_to(unwrap(x), shape), (x,), (lambda g, y, x: g,))
+    return record("broadcast_to", np.broadcast_to(viewed(x), shape), (x,), (lambda g, y, x: g,))
 
 
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Tensor:
     """Insert length-1 axes."""
     return record(
         "expand_dims",
-        np.expand_dims(unwrap(x), axis),
+        np.expand_dims(viewed(x), axis),
         (x,),
         (lambda g, y, x: g.reshape(x.shape),),
     )
@@ -72,7 +78,7 @@ def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Tensor:
 def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Tensor:
     """Remove length-1 axes."""
     return record(
-        "squeeze", np.squeeze(unwrap(x), axis), (x,), (lambda g, y, x: g.reshape(x.shape),)
+        "squeeze", np.squeeze(viewed(x), axis), (x,), (lambda g, y, x: g.reshape(x.shape),)
     )
 
 
@@ -85,10 +91,12 @@ def flatten(x: Any) -> Tensor:
 
 
 def _index_arg(index: Any) -> Any:
-    """Tensors inside an index become their arrays; an index never carries gradient."""
+    """Tensors inside an index become their arrays; an index never carries gradient.
+    Writable arrays are copied, as the caller may write into them before backward."""
     if isinstance(index, tuple):
-        return tuple(unwrap(i) for i in index)
-    return unwrap(index)
+        return tuple(_index_arg(i) for i in index)
+    index = unwrap(index)
+    return index.copy() if isinstance(index, np.ndarray) and index.flags.writeable else index
 
 
 def _is_basic(index: Any) -> bool:
@@ -98,7 +106,7 @@ def _is_basic(index: Any) -> bool:
 
 def getitem(x: Any, index: Any) -> Tensor:
     """NumPy indexing, basic and advanced; the vjp scatter-adds, so repeats accumulate."""
-    v = unwrap(x)
+    v = viewed(x)
     index = _index_arg(index)
     try:
         out = v[index]
@@ -134,7 +142,8 @@ def scatter_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _pad_width(pad_width: Any, ndim: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(pad_width, dtype=int).reshape(-1, 2), (ndim, 2))
+    """NumPy's pad_width (an int, (before, after), or one pair per axis) as (ndim, 2)."""
+    return np.broadcast_to(np.asarray(pad_width, dtype=int), (ndim, 2))
 
 
 def pad(x: Any, pad_width: Any, mode: str = "constant", value: float = 0.0) -> Tensor:

@@ -20,7 +20,7 @@ from numpy.lib.stride_tricks import as_strided
 from autograd_core.engine import record
 from autograd_core.tensor import Tensor
 
-from .elementwise import unwrap
+from .shape import viewed
 
 Pair = tuple[int, int]
 
@@ -41,8 +41,9 @@ def output_size(size: int, kernel: int, stride: int, dilation: int) -> int:
 
 
 def sliding_window(x: Any, kernel_size: Any, stride: Any = 1, dilation: Any = 1) -> Tensor:
-    """Windows of the last two axes: (..., H, W) -> (..., OH, OW, KH, KW), no copy."""
-    v = np.asarray(unwrap(x))
+    """Windows of the last two axes: (..., H, W) -> (..., OH, OW, KH, KW), a view of a
+    Tensor's data (no copy)."""
+    v = viewed(x)
     k = pair(kernel_size, "kernel_size", "sliding_window")
     s = pair(stride, "stride", "sliding_window")
     d = pair(dilation, "dilation", "sliding_window")

@@ -1,0 +1,205 @@
+"""Convolution and transposed convolution (NCHW, PyTorch layouts), vectorized.
+
+conv2d is im2col + one batched matmul:
+
+    cols = sliding_window(pad(x))                  (N, C, OH, OW, KH, KW), a strided view
+    Y[n, g] = W[g] @ cols[n, g]                    (Og, C/g*KH*KW) @ (C/g*KH*KW, OH*OW)
+
+Groups become a batch axis of that matmul, so there is no Python loop. The engine then
+gives the gradients the references derive: dW = delta correlated with X (the matmul's
+`delta @ cols^T`), and dX = delta fully convolved with the kernel rotated by 180 degrees,
+which is what the matmul's `W^T @ delta` followed by the window view's adjoint (col2im,
+`ops.fold`) computes.
+
+conv_transpose2d is, by definition, the adjoint of conv2d with respect to its input
+(the "deconvolution" of the reference, section 3.7). The same two steps run in reverse
+order: a matmul makes, for every input pixel, its KH x KW patch of output contributions,
+
+    cols[n, g] = W[g]^T @ X[n, g]                  (Og*KH*KW, C/g) @ (C/g, H*W)
+
+and `ops.fold` adds each patch into the output at stride `stride` with dilation
+`dilation`; then `padding` is cropped from both sides and `output_padding` rows/columns
+are added at the bottom/right. Written out:
+
+    Y[n, o, i*s - p + a*d, j*s - p + b*d] += X[n, c, i, j] * W[c, o, a, b]
+
+Its gradients, again from the engine: dX = conv2d(delta, W) with the same stride,
+padding and dilation; dW[c, o, a, b] = sum over n, i, j of X[n, c, i, j] times
+delta[n, o, i*s - p + a*d, j*s - p + b*d].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import ops
+from autograd_core import Tensor
+
+from ._utils import TensorLike, as_tensor, pair
+
+
+def _groups(groups: int, fn: str) -> int:
+    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool):
+        raise TypeError(f"{fn}: groups must be an int; got {groups!r}.")
+    if groups < 1:
+        raise ValueError(f"{fn}: groups must be >= 1; got {groups}.")
+    return int(groups)
+
+
+def _batched(x: Tensor, fn: str) -> tuple[Tensor, bool]:
+    """(N, C, H, W) as is; an unbatched (C, H, W) gets a batch axis of 1."""
+    if x.ndim == 4:
+        return x, True
+    if x.ndim == 3:
+        return ops.reshape(x, (1, *x.shape)), False
+    raise ValueError(f"{fn}: expected input of shape (N, C, H, W) or (C, H, W); got {x.shape}.")
+
+
+def _bias(bias: TensorLike | None, channels: int, fn: str) -> Tensor | None:
+    if bias is None:
+        return None
+    bias = as_tensor(bias)
+    if bias.shape != (channels,):
+        raise ValueError(
+            f"{fn}: bias must have shape ({channels},), one value per output channel; "
+            f"got {bias.shape}."
+        )
+    return ops.reshape(bias, (channels, 1, 1))
+
+
+def _pad_hw(x: Tensor, padding: tuple[int, int]) -> Tensor:
+    if padding == (0, 0):
+        return x
+    ph, pw = padding
+    return ops.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+
+
+def conv2d(
+    x: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-D cross-correlation, as PyTorch's conv2d.
+
+    Y[n, o, i, j] = b[o] + sum over c in o's group, a, b' of
+        W[o, c, a, b'] * Xpad[n, c, i*s + a*d, j*s + b'*d]
+
+    with x (N, C, H, W) (or (C, H, W)), weight (O, C // groups, KH, KW), bias (O,).
+    Output size per axis: (H + 2p - d (K - 1) - 1) // s + 1."""
+    fn = "conv2d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    s = pair(stride, "stride", fn)
+    p = pair(padding, "padding", fn, minimum=0)
+    d = pair(dilation, "dilation", fn)
+    g = _groups(groups, fn)
+    x, batched = _batched(x, fn)
+    if weight.ndim != 4:
+        raise ValueError(
+            f"{fn}: weight must have shape (out_channels, in_channels // groups, kh, kw); "
+            f"got {weight.shape}."
+        )
+    n, c, h, w = x.shape
+    o, cg, kh, kw = weight.shape
+    if c % g or o % g:
+        raise ValueError(
+            f"{fn}: in_channels ({c}) and out_channels ({o}) must both be divisible by "
+            f"groups ({g})."
+        )
+    if cg * g != c:
+        raise ValueError(
+            f"{fn}: the input has {c} channels, but weight {weight.shape} expects "
+            f"{cg} * groups = {cg * g}. The weight must be (out_channels, in_channels // "
+            f"groups, kh, kw) = ({o}, {c // g}, {kh}, {kw})."
+        )
+    b = _bias(bias, o, fn)
+    oh = (h + 2 * p[0] - d[0] * (kh - 1) - 1) // s[0] + 1
+    ow = (w + 2 * p[1] - d[1] * (kw - 1) - 1) // s[1] + 1
+    if oh < 1 or ow < 1:
+        raise ValueError(
+            f"{fn}: a {kh}x{kw} kernel with dilation {d} does not fit in the input of "
+            f"spatial size {h}x{w} padded by {p}; use more padding or a smaller kernel."
+        )
+    cols = ops.sliding_window(_pad_hw(x, p), (kh, kw), s, d)  # (N, C, OH, OW, KH, KW)
+    cols = ops.reshape(cols, (n, g, cg, oh, ow, kh, kw))
+    cols = ops.transpose(cols, (0, 1, 2, 5, 6, 3, 4))  # (N, G, C/g, KH, KW, OH, OW)
+    cols = ops.reshape(cols, (n, g, cg * kh * kw, oh * ow))
+    wmat = ops.reshape(weight, (g, o // g, cg * kh * kw))
+    y = ops.reshape(wmat @ cols, (n, o, oh, ow))  # one matmul, groups as a batch axis
+    if b is not None:
+        y = y + b
+    return y if batched else ops.reshape(y, (o, oh, ow))
+
+
+def conv_transpose2d(
+    x: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: int | tuple[int, int] = 1,
+    padding: int | tuple[int, int] = 0,
+    output_padding: int | tuple[int, int] = 0,
+    dilation: int | tuple[int, int] = 1,
+    groups: int = 1,
+) -> Tensor:
+    """2-D transposed convolution ("deconvolution"), as PyTorch's conv_transpose2d:
+    the adjoint of conv2d with respect to its input.
+
+    Y[n, o, i*s - p + a*d, j*s - p + b'*d] += X[n, c, i, j] * W[c, o', a, b']  (+ b[o])
+
+    with x (N, C, H, W) (or (C, H, W)), weight (C, O // groups, KH, KW), o' = o's index
+    within its group. Output size per axis:
+    (H - 1) s - 2p + d (K - 1) + output_padding + 1; output_padding < max(s, d)."""
+    fn = "conv_transpose2d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    s = pair(stride, "stride", fn)
+    p = pair(padding, "padding", fn, minimum=0)
+    op = pair(output_padding, "output_padding", fn, minimum=0)
+    d = pair(dilation, "dilation", fn)
+    g = _groups(groups, fn)
+    x, batched = _batched(x, fn)
+    if weight.ndim != 4:
+        raise ValueError(
+            f"{fn}: weight must have shape (in_channels, out_channels // groups, kh, kw); "
+            f"got {weight.shape}."
+        )
+    n, c, h, w = x.shape
+    if weight.shape[0] != c:
+        raise ValueError(
+            f"{fn}: the input has {c} channels, but weight {weight.shape} expects "
+            f"{weight.shape[0]}. The weight must be (in_channels, out_channels // groups, "
+            "kh, kw)."
+        )
+    if c % g:
+        raise ValueError(f"{fn}: in_channels ({c}) must be divisible by groups ({g}).")
+    for axis in (0, 1):
+        if op[axis] >= max(s[axis], d[axis]):
+            raise ValueError(
+                f"{fn}: output_padding {op} must be smaller than stride {s} or dilation "
+                f"{d} along each axis."
+            )
+    _, og, kh, kw = weight.shape
+    cg, o = c // g, og * g
+    b = _bias(bias, o, fn)
+    hf = (h - 1) * s[0] + d[0] * (kh - 1) + 1  # full (uncropped) output size
+    wf = (w - 1) * s[1] + d[1] * (kw - 1) + 1
+    oh, ow = hf + op[0] - 2 * p[0], wf + op[1] - 2 * p[1]
+    if oh < 1 or ow < 1:
+        raise ValueError(
+            f"{fn}: padding {p} crops away the whole {hf}x{wf} output of a {kh}x{kw} "
+            f"kernel on a {h}x{w} input; use less padding."
+        )
+    wmat = ops.transpose(ops.reshape(weight, (g, cg, og * kh * kw)), (0, 2, 1))
+    cols = wmat @ ops.reshape(x, (n, g, cg, h * w))  # (N, G, Og*KH*KW, H*W)
+    cols = ops.reshape(cols, (n, o, kh, kw, h, w))
+    cols = ops.transpose(cols, (0, 1, 4, 5, 2, 3))  # (N, O, H, W, KH, KW): one patch a pixel
+    y = ops.fold(cols, (n, o, hf, wf), (kh, kw), s, d)
+    if op != (0, 0):
+        y = ops.pad(y, ((0, 0), (0, 0), (0, op[0]), (0, op[1])))
+    if p != (0, 0):
+        y = y[:, :, p[0] : p[0] + oh, p[1] : p[1] + ow]
+    if b is not None:
+        y = y + b
+    return y if batched else ops.reshape(y, (o, oh, ow))

@@ -1,0 +1,213 @@
+"""Pooling and unpooling over the last two axes (..., H, W), usually (N, C, H, W).
+
+- avg_pool2d: zero padding, window view (`ops.sliding_window`), mean of each window.
+  Derivative (reference 3.3): every input in window X_k gets delta / |X_k|, with
+  |X_k| = KH*KW since padded zeros count (count_include_pad=True); overlapping windows add.
+- max_pool2d: the winner of each window is found in NumPy (padding with -inf so padded
+  cells never win), as an index into its (H, W) plane, and the output is a gather of
+  those elements (`ops.getitem`). The gather's derivative routes each delta to its
+  window's argmax (the first one at ties, as PyTorch) and adds up where windows overlap.
+- max_unpool2d (reference 3.2 is empty; derived here): the partial inverse of max
+  pooling, Y = zeros with Y[idx_k] = x_k. Then dE/dx_k = delta[idx_k]: a gather of the
+  incoming gradient at the saved indices.
+- avg_unpool2d (reference 3.4 is empty; derived here): nearest-neighbour upsampling,
+  Y[i*kh + a, j*kw + b] = X[i, j]. Each input is copied KH*KW times, so
+  dE/dX[i, j] = sum of delta over its KH x KW block (the adjoint of a broadcast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+import ops
+from autograd_core import Tensor
+
+from ._utils import TensorLike, as_tensor, pair, spatial
+
+
+def _window_args(
+    x: Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None,
+    padding: int | tuple[int, int],
+    fn: str,
+) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
+    """Checked kernel, stride (defaults to the kernel), padding and output size."""
+    spatial(x, fn)
+    k = pair(kernel_size, "kernel_size", fn)
+    s = k if stride is None else pair(stride, "stride", fn)
+    p = pair(padding, "padding", fn, minimum=0)
+    if p[0] > k[0] // 2 or p[1] > k[1] // 2:
+        raise ValueError(
+            f"{fn}: padding {p} must be at most half the kernel size {k}, so that every "
+            "window holds at least one input element."
+        )
+    h, w = x.shape[-2:]
+    out = ((h + 2 * p[0] - k[0]) // s[0] + 1, (w + 2 * p[1] - k[1]) // s[1] + 1)
+    if h + 2 * p[0] < k[0] or w + 2 * p[1] < k[1]:
+        raise ValueError(
+            f"{fn}: a {k[0]}x{k[1]} window does not fit in the input of spatial size "
+            f"{h}x{w} padded by {p}; use a smaller kernel or more padding."
+        )
+    return k, s, p, out
+
+
+def _pad_last2(x: np.ndarray, p: tuple[int, int], value: float) -> np.ndarray:
+    width = [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])]
+    return np.pad(x, width, constant_values=value)
+
+
+def _windows(v: np.ndarray, k: tuple[int, int], s: tuple[int, int]) -> np.ndarray:
+    """Plain-NumPy window view (..., OH, OW, KH*KW) (a copy), for index bookkeeping."""
+    view = sliding_window_view(v, k, axis=(-2, -1))[..., :: s[0], :: s[1], :, :]
+    return view.reshape(view.shape[:-2] + (-1,))
+
+
+def _argmax_indices(
+    v: np.ndarray, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int]
+) -> np.ndarray:
+    """For each window, the position of its maximum as row * W + col in the unpadded
+    (H, W) plane; shape (..., OH, OW). NaN wins (it propagates, as in PyTorch)."""
+    h, w = v.shape[-2:]
+    if v.dtype.kind != "f":
+        v = v.astype(np.float64)
+    padded = _pad_last2(v, p, -np.inf)
+    flat = _windows(padded, k, s)
+    best = np.argmax(flat, axis=-1)
+    if p != (0, 0):
+        # A padded cell ties with a real one only when the real ones are all -inf:
+        # then take the first real cell of the window instead.
+        real = _windows(_pad_last2(np.ones((h, w), bool), p, False), k, s)
+        real = np.broadcast_to(real, flat.shape)
+        chosen_is_real = np.take_along_axis(real, best[..., None], axis=-1)[..., 0]
+        best = np.where(chosen_is_real, best, np.argmax(real, axis=-1))
+    a, b = np.divmod(best, k[1])
+    oh, ow = best.shape[-2:]
+    rows = np.arange(oh)[:, None] * s[0] + a - p[0]
+    cols = np.arange(ow)[None, :] * s[1] + b - p[1]
+    return rows * w + cols
+
+
+def max_pool2d(
+    x: TensorLike,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = 0,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Y[..., i, j] = max over the window (i*s - p + a, j*s - p + b), a < KH, b < KW.
+
+    Padding is -inf, so padded cells never win. dE/dX = delta routed to each window's
+    argmax (accumulated where windows overlap). With return_indices=True, also returns
+    the argmax positions as an int64 Tensor of Y's shape holding row * W + col within
+    each input (H, W) plane, as PyTorch does (for max_unpool2d). stride defaults to
+    kernel_size."""
+    fn = "max_pool2d"
+    x = as_tensor(x)
+    k, s, p, (oh, ow) = _window_args(x, kernel_size, stride, padding, fn)
+    lead, (h, w) = x.shape[:-2], x.shape[-2:]
+    idx = _argmax_indices(x.data, k, s, p).astype(np.int64)  # (..., OH, OW)
+    planes = int(np.prod(lead, dtype=np.int64))
+    flat = ops.reshape(x, (planes, h * w))
+    picked = flat[np.arange(planes)[:, None], idx.reshape(planes, oh * ow)]
+    y = ops.reshape(picked, (*lead, oh, ow))
+    return (y, Tensor(idx)) if return_indices else y
+
+
+def _output_hw(
+    output_size: Sequence[int] | None, default: tuple[int, int], lead: tuple[int, ...], fn: str
+) -> tuple[int, int]:
+    if output_size is None:
+        return default
+    size = tuple(int(n) for n in output_size)
+    if len(size) == len(lead) + 2 and size[:-2] == lead:
+        size = size[-2:]
+    if len(size) != 2 or min(size) < 1:
+        raise ValueError(
+            f"{fn}: output_size must be (H, W) or the full output shape ending in (H, W); "
+            f"got {tuple(output_size)} for an input with leading shape {lead}."
+        )
+    return size[0], size[1]
+
+
+def max_unpool2d(
+    x: TensorLike,
+    indices: TensorLike,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = 0,
+    output_size: Sequence[int] | None = None,
+) -> Tensor:
+    """Partial inverse of max_pool2d: Y = 0 except Y[..., idx] = x, with `indices` as
+    returned by max_pool2d(..., return_indices=True) (row * W + col in each plane).
+
+    Default output size per axis: (H_in - 1) * s - 2p + K; `output_size` overrides it
+    (pass the pooled input's size when pooling dropped rows). dE/dx = delta[..., idx].
+    When an index repeats (overlapping windows with the same winner), the value is
+    written once, as PyTorch does, and only that copy receives the gradient."""
+    fn = "max_unpool2d"
+    x = as_tensor(x)
+    spatial(x, fn)
+    k = pair(kernel_size, "kernel_size", fn)
+    s = k if stride is None else pair(stride, "stride", fn)
+    p = pair(padding, "padding", fn, minimum=0)
+    idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    if idx.shape != x.shape:
+        raise ValueError(
+            f"{fn}: indices must have the input's shape {x.shape}; got {idx.shape}. Pass "
+            "the indices returned by max_pool2d(..., return_indices=True)."
+        )
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: indices must be integers; got dtype {idx.dtype}.")
+    lead, (h, w) = x.shape[:-2], x.shape[-2:]
+    default = ((h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1])
+    oh, ow = _output_hw(output_size, default, lead, fn)
+    if idx.size and (idx.min() < 0 or idx.max() >= oh * ow):
+        raise ValueError(
+            f"{fn}: indices must lie in [0, {oh * ow}) for an output of size {oh}x{ow}; "
+            f"got values in [{idx.min()}, {idx.max()}]. Check kernel_size, stride, "
+            "padding or output_size."
+        )
+    planes = int(np.prod(lead, dtype=np.int64))
+    # One flat position per (plane, index); keep the last occurrence of each repeat.
+    where = (np.arange(planes)[:, None] * (oh * ow) + idx.reshape(planes, h * w)).reshape(-1)
+    last = where.size - 1 - np.unique(where[::-1], return_index=True)[1]
+    kept = ops.reshape(x, (-1,))[last]
+    y = ops.scatter_add(kept, (where[last],), (planes * oh * ow,))
+    return ops.reshape(y, (*lead, oh, ow))
+
+
+def avg_pool2d(
+    x: TensorLike,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None = None,
+    padding: int | tuple[int, int] = 0,
+) -> Tensor:
+    """Y[..., i, j] = (1 / (KH KW)) * sum of the window at (i*s - p, j*s - p), padded
+    zeros included (count_include_pad=True). dE/dX = delta / |X_k| added over every
+    window X_k containing X. stride defaults to kernel_size."""
+    fn = "avg_pool2d"
+    x = as_tensor(x)
+    k, s, p, _ = _window_args(x, kernel_size, stride, padding, fn)
+    if p != (0, 0):
+        width = [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])]
+        x = ops.pad(x, width)
+    windows = ops.sliding_window(x, k, s)
+    return ops.sum(windows, axis=(-2, -1)) / (k[0] * k[1])
+
+
+def avg_unpool2d(x: TensorLike, kernel_size: int | tuple[int, int]) -> Tensor:
+    """Nearest-neighbour upsampling: Y[..., i*KH + a, j*KW + b] = X[..., i, j].
+
+    Every value is copied to each cell of its KH x KW block (no scaling), so
+    dE/dX[i, j] = sum of delta over that block."""
+    fn = "avg_unpool2d"
+    x = as_tensor(x)
+    spatial(x, fn)
+    k = pair(kernel_size, "kernel_size", fn)
+    lead, (h, w) = x.shape[:-2], x.shape[-2:]
+    blocks = ops.broadcast_to(ops.reshape(x, (*lead, h, 1, w, 1)), (*lead, h, k[0], w, k[1]))
+    return ops.reshape(blocks, (*lead, h * k[0], w * k[1]))
