@@ -1,0 +1,256 @@
+"""Optimisers with PyTorch's update formulas: SGD (momentum, Nesterov, weight decay),
+Adam and AdamW.
+
+An update never writes into a parameter's array: a graph recorded before the step may
+still hold that array for its backward pass. It computes the new values and rebinds
+`p.data`, in the parameter's dtype (float32 stays float32). Parameters whose `.grad` is
+None are skipped. Per-parameter state (momentum buffers, Adam moments) lives in
+`optimizer.state[p]`.
+
+Parameters can be given as one iterable or as PyTorch-style groups,
+`[{"params": [...], "lr": 0.1}, {"params": [...]}]`; each group's settings can be
+changed between steps (`opt.param_groups[0]["lr"] = 1e-4`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+from autograd_core.grad_mode import enable_grad
+from autograd_core.tensor import Tensor, lock
+
+
+class Optimizer:
+    """Holds the parameter groups and per-parameter state; subclasses write `_update`."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        self.defaults = defaults
+        self.state: dict[Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: params should be an iterable of Parameters, such "
+                "as model.parameters() or [w, b]; got a single Tensor."
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError(
+                f"{type(self).__name__} got an empty parameter list; pass "
+                "model.parameters() of a model that has parameters."
+            )
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        seen: set[int] = set()
+        for group in groups:
+            self.add_param_group(group, seen)
+
+    def add_param_group(self, group: dict[str, Any], seen: set[int] | None = None) -> None:
+        """Add a group `{"params": [...], **settings}`; missing settings take the
+        optimiser's defaults."""
+        name = type(self).__name__
+        if seen is None:
+            seen = {id(p) for g in self.param_groups for p in g["params"]}
+        params = group.get("params")
+        params = [params] if isinstance(params, Tensor) else list(params or [])
+        kept = []
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{name} can only optimise Tensors; got {type(p).__name__}.")
+            if not p.is_leaf or not p.requires_grad:
+                raise ValueError(
+                    f"{name} can only optimise leaf tensors that require grad; got a tensor "
+                    f"of shape {p.shape} with requires_grad={p.requires_grad}, op={p.op}."
+                )
+            if id(p) in seen:
+                continue  # the same parameter twice would be updated twice
+            seen.add(id(p))
+            kept.append(p)
+        settings = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}}
+        unknown = set(settings) - set(self.defaults)
+        if unknown:
+            raise TypeError(f"{name}: unknown setting(s) {sorted(unknown)} in a parameter group.")
+        self._validate(settings)
+        self.param_groups.append({"params": kept, **settings})
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        name = type(self).__name__
+        for key in ("lr", "momentum", "dampening", "weight_decay", "eps"):
+            if key in settings:
+                value = settings[key]
+                if not isinstance(value, (int, float, np.number)) or not value >= 0:
+                    raise ValueError(f"{name}: {key} must be a number >= 0; got {value!r}.")
+
+    def zero_grad(self) -> None:
+        """Clear the gradients of every parameter (sets `.grad` to None)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient. `closure`, if given, re-evaluates
+        the model and returns the loss (PyTorch's protocol); its result is returned."""
+        loss = None
+        if closure is not None:
+            with enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                g = p.grad.data
+                if g.shape != p.shape:
+                    raise RuntimeError(
+                        f"{type(self).__name__}: a parameter of shape {p.shape} has a "
+                        f"gradient of shape {g.shape}; was .grad assigned by hand?"
+                    )
+                state = self.state.setdefault(p, {})
+                new = self._update(p.data, g, state, group)
+                p.data = lock(np.asarray(new).astype(p.dtype, copy=False))
+        return loss
+
+    def _update(
+        self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            settings = ", ".join(f"{k}={v}" for k, v in group.items() if k != "params")
+            lines.append(f"  group {i}: {len(group['params'])} params, {settings}")
+        return "\n".join(lines) + "\n)"
+
+
+def _f(value: Any) -> float:
+    """A hyper-parameter as a Python float, so float32 arithmetic stays float32."""
+    return float(value)
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, PyTorch's formulas:
+
+        g = grad + weight_decay * w
+        b = g (first step), else momentum * b + (1 - dampening) * g
+        g = g + momentum * b if nesterov else b          (when momentum != 0)
+        w = w - lr * g
+
+    The momentum buffer b is kept per parameter in `state[p]["momentum_buffer"]`.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError(
+                f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0; got "
+                f"momentum={momentum}, dampening={dampening}."
+            )
+        defaults = dict(
+            lr=lr,
+            momentum=momentum,
+            dampening=dampening,
+            weight_decay=weight_decay,
+            nesterov=nesterov,
+        )
+        super().__init__(params, defaults)
+
+    def _update(
+        self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> np.ndarray:
+        lr, momentum = _f(group["lr"]), _f(group["momentum"])
+        weight_decay = _f(group["weight_decay"])
+        if weight_decay:
+            g = g + weight_decay * w
+        if momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = np.array(g)
+            else:
+                buf = momentum * buf + (1 - _f(group["dampening"])) * g
+            state["momentum_buffer"] = buf
+            g = g + momentum * buf if group["nesterov"] else buf
+        return w - lr * g
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba), PyTorch's formulas, t counting steps from 1:
+
+        g = grad + weight_decay * w                   (L2 penalty; see AdamW)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g^2
+        w = w - lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+
+    With `amsgrad=True`, the running maximum of v replaces v in the denominator.
+    """
+
+    _decoupled = False
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
+        super().__init__(params, defaults)
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        super()._validate(settings)
+        betas = settings["betas"]
+        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
+            raise ValueError(
+                f"{type(self).__name__}: betas must be two numbers in [0, 1); got {betas!r}."
+            )
+
+    def _update(
+        self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> np.ndarray:
+        lr, eps, weight_decay = _f(group["lr"]), _f(group["eps"]), _f(group["weight_decay"])
+        b1, b2 = (_f(b) for b in group["betas"])
+        if weight_decay:
+            if self._decoupled:
+                w = w * (1 - lr * weight_decay)
+            else:
+                g = g + weight_decay * w
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(w)
+            state["exp_avg_sq"] = np.zeros_like(w)
+        t = state["step"] = state["step"] + 1
+        m = state["exp_avg"] = b1 * state["exp_avg"] + (1 - b1) * g
+        v = state["exp_avg_sq"] = b2 * state["exp_avg_sq"] + (1 - b2) * (g * g)
+        if group["amsgrad"]:
+            v = state["max_exp_avg_sq"] = np.maximum(state.get("max_exp_avg_sq", v), v)
+        denom = np.sqrt(v) / math.sqrt(1 - b2**t) + eps
+        return w - (lr / (1 - b1**t)) * (m / denom)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter), PyTorch's formulas:
+    first w = w * (1 - lr * weight_decay), then the Adam step without the L2 term."""
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
