@@ -45,10 +45,10 @@ def record(op: str, out: Any, inputs: tuple[Any, ...], vjps: tuple[Vjp | None, .
         return t
     parents: list[Tensor | None] = []
     closures: list[Vjp | None] = []
-    saved: list[Any] = [t.data]
+    saved: list[Any] = [t._data]
     for x, fn in zip(inputs, vjps):  # plain loops: this runs once per op
         if isinstance(x, Tensor):
-            saved.append(x.data)
+            saved.append(x._data)
             if x.requires_grad:
                 parents.append(x)
                 closures.append(fn)

@@ -11,12 +11,15 @@ it in one place, `ops/_bind.py`, and so are the NumPy functions that accept Tens
 
 Tensor data is read-only. A graph may hold any tensor's array for backward, so writing
 into it could silently corrupt a gradient; change values by rebinding instead
-(`t.data = new_array`, or `t -= step` under `no_grad`, which rebinds).
+(`t.data = new_array`, or `t -= step` under `no_grad`, which rebinds). Assigning
+`t.data` keeps that promise: an array that could still be written to (writable itself,
+or a view of a writable array) is copied and locked first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -30,6 +33,18 @@ def lock(array: Any) -> np.ndarray:
         array = np.asarray(array)
     array.setflags(write=False)
     return array
+
+
+def _protected(value: Any) -> bool:
+    """True for a read-only ndarray whose memory no writable array shares (every base
+    in its chain of views is a read-only ndarray too)."""
+    while type(value) is np.ndarray:
+        if value.flags.writeable:
+            return False
+        if value.base is None:
+            return True
+        value = value.base
+    return False
 
 
 def _check_dtype(dtype: np.dtype, requires_grad: bool) -> None:
@@ -50,7 +65,7 @@ class Tensor:
     """
 
     __slots__ = (
-        "data",
+        "_data",
         "grad",
         "requires_grad",
         "op",
@@ -79,10 +94,16 @@ class Tensor:
     ) -> None:
         if isinstance(data, Tensor):
             data = data.data
-        array = np.array(data, dtype=dtype)
+        try:
+            array = np.array(data, dtype=dtype)
+        except ValueError as err:
+            raise ValueError(
+                f"Tensor: cannot make an array of this {type(data).__name__} ({err}). Give "
+                "a number, an ndarray or nested lists of numbers, every row the same length."
+            ) from None
         _check_dtype(array.dtype, requires_grad)
         array.setflags(write=False)
-        self.data = array
+        self._data = array
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
         self.op: str | None = None
@@ -99,7 +120,7 @@ class Tensor:
     def _wrap(cls, array: np.ndarray) -> Tensor:
         """A leaf around an array that is already ours and read-only (no copy, no checks)."""
         t = cls.__new__(cls)
-        t.data = array
+        t._data = array
         t.grad = None
         t.requires_grad = False
         t.op = None
@@ -114,21 +135,38 @@ class Tensor:
         return t
 
     # ---- what it is -------------------------------------------------------------
+    def _set_data(self, value: ArrayLike) -> None:
+        if isinstance(value, Tensor):
+            value = value._data
+        if not _protected(value):
+            value = np.array(value)
+            value.setflags(write=False)
+        _check_dtype(value.dtype, self.requires_grad)
+        self._data = value
+
+    data = property(
+        attrgetter("_data"),
+        _set_data,
+        doc="The values, a read-only ndarray. Assigning rebinds it: a read-only array "
+        "(whose bases are read-only too) is taken as it is, anything else is copied and "
+        "locked, so no array a graph saved can be written to afterwards.",
+    )
+
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def is_leaf(self) -> bool:
@@ -263,8 +301,7 @@ class Tensor:
                 f"In-place '{symbol}=' would change the shape from {self.shape} to "
                 f"{result.shape}; the right-hand side must broadcast to {self.shape}."
             )
-        self.data = result.data.astype(self.data.dtype, copy=False)
-        self.data.setflags(write=False)
+        self.data = lock(result.data.astype(self.data.dtype, copy=False))
         return self
 
     def __iadd__(self, other: ArrayLike) -> Tensor:
