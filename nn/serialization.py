@@ -11,7 +11,7 @@ truncated or not `.npz` archives, are refused with ValueError.
 from __future__ import annotations
 
 import os
-import tempfile
+import threading
 import zipfile
 import zlib
 from collections import OrderedDict
@@ -150,10 +150,9 @@ def save(module_or_state: Any, path: str | os.PathLike[str]) -> None:
             raise TypeError(f"nn.save: keys must be non-empty strings; got {key!r}.")
         arrays.append((key, _as_array(value, key)))
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".npz")
+    tmp = f"{path}.tmp-{os.getpid()}-{threading.get_ident()}"  # ordinary permissions
     try:
-        with os.fdopen(fd, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
+        with open(tmp, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_STORED) as zf:
             for key, array in arrays:
                 with zf.open(key + ".npy", "w", force_zip64=True) as member:
                     np.lib.format.write_array(member, array, allow_pickle=False)

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh demo
-.venv/bin/python examples/quickstart.py "$@"
+.venv/bin/autograd-demo "$@"
