@@ -41,32 +41,32 @@ def record(op: str, out: Any, inputs: tuple[Any, ...], vjps: tuple[Vjp | None, .
     an axis, a shape), never a differentiable value.
     """
     t = Tensor._wrap(lock(out))
-    if not state.grad_enabled:
+    st = state
+    if not st.grad_enabled:
         return t
     parents: list[Tensor | None] = []
-    closures: list[Vjp | None] = []
     saved: list[Any] = [t._data]
-    for x, fn in zip(inputs, vjps):  # plain loops: this runs once per op
+    needed = False
+    for x in inputs:  # a plain loop: this runs once per op
         if isinstance(x, Tensor):
             saved.append(x._data)
             if x.requires_grad:
                 parents.append(x)
-                closures.append(fn)
+                needed = True
                 continue
         else:
             saved.append(_saved_value(x))
         parents.append(None)
-        closures.append(None)
-    if closures.count(None) == len(closures):
+    if not needed:
         return t
     t.requires_grad = True
     t.op = op
     t._parents = tuple(parents)
-    t._vjps = tuple(closures)
+    t._vjps = vjps  # backward skips the entries whose parent is None
     t._saved = tuple(saved)
-    if state.scope:
-        t._scope = state.scope
-    if state.anomaly:
+    if st.scope:
+        t._scope = st.scope
+    if st.anomaly:
         from .anomaly import user_frame
 
         t._origin = user_frame()
@@ -183,7 +183,10 @@ def run(
                     continue
                 c = vjps[i](g, *args)  # type: ignore[index]
                 value = saved[i + 1]  # type: ignore[index]
-                if type(c) is not np.ndarray or c.shape != value.shape or c.dtype != value.dtype:
+                try:  # arrays, NumPy scalars and Tensors of the right kind pass as they are
+                    if c.shape != value.shape or c.dtype != value.dtype:
+                        c = _fit(c, node, i)
+                except AttributeError:  # a Python number
                     c = _fit(c, node, i)
                 if anomaly:
                     _check_finite(c, node, i)
@@ -297,8 +300,11 @@ def _accumulate(node: Tensor, g: Any, create_graph: bool) -> None:
         node.grad = g if node.grad is None else node.grad + g
         return
     if isinstance(g, Tensor):
-        g = g.data
-    node.grad = Tensor._wrap(lock(g if node.grad is None else node.grad.data + g))
+        g = g._data
+    total = g if node.grad is None else node.grad._data + g
+    if type(total) is np.ndarray and not total.flags.c_contiguous:
+        total = np.ascontiguousarray(total)  # a transposed or broadcast view: optimisers
+    node.grad = Tensor._wrap(lock(total))  # then update with fast contiguous loops
 
 
 def _check_finite(c: Any, node: Tensor, i: int) -> None:

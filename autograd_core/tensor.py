@@ -3,7 +3,8 @@
 A tensor made by an op (a non-leaf) records, in `autograd_core.engine.record`:
 
 - `_parents`: the op's inputs, with None where an input needs no gradient;
-- `_vjps`: one local-derivative closure per parent, `vjp(g, out, *inputs) -> gradient`;
+- `_vjps`: the op's local-derivative closures, one per input, `vjp(g, out, *inputs)`
+  (backward calls only those whose parent is not None);
 - `_saved`: the output and input values the closures read, fixed at forward time.
 
 The Tensor knows no specific op: the operators (`+`, `@`, `.sum()`, ...) are bound onto
@@ -49,7 +50,10 @@ def _protected(value: Any) -> bool:
 
 def _check_dtype(dtype: np.dtype, requires_grad: bool) -> None:
     if dtype.kind not in "biuf":
-        raise TypeError(f"Tensor holds numbers or booleans; got dtype {dtype}.")
+        raise TypeError(
+            f"Tensor holds real numbers or booleans; got dtype {dtype}. Convert the data "
+            "first, for example np.asarray(data, dtype=np.float64)."
+        )
     if requires_grad and dtype.kind != "f":
         raise TypeError(
             f"Only floating-point tensors can require grad; this one has dtype {dtype}. "

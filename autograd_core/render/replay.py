@@ -196,7 +196,7 @@ def trace_backward(root: Tensor, grad: Any = None, *, run_hooks: bool = True) ->
             if node.op is None:
                 continue
             for i, (parent, vjp) in enumerate(zip(node._parents, node._vjps, strict=False)):  # type: ignore[arg-type]
-                if vjp is None:
+                if parent is None:
                     continue
                 raw = vjp(g, *node._saved)  # type: ignore[misc]
                 value = engine._fit(raw, node, i)
