@@ -13,10 +13,29 @@ local-derivative rule as text; `text.py` formats values; `names.py` names parame
 and modules.
 """
 
+from typing import Any
+
 from .diagnose import Explanation, explain
-from .display import Graph, GraphvizNotFound, draw
 from .dot import to_dot
 from .replay import Contribution, Step, Trace, trace_backward
+
+
+def draw(root: Any, **options: Any) -> Any:
+    """The graph that computed `root` as a `graphviz.Digraph`; see `display.draw`.
+
+    graphviz is imported on the first call, so `import autograd_core` stays light."""
+    from .display import draw as draw_graph
+
+    return draw_graph(root, **options)
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("Graph", "GraphvizNotFound"):  # also loaded only when asked for
+        from . import display
+
+        return getattr(display, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Contribution",
