@@ -3,10 +3,9 @@
 - avg_pool2d: zero padding, window view (`ops.sliding_window`), mean of each window.
   Derivative (reference 3.3): every input in window X_k gets delta / |X_k|, with
   |X_k| = KH*KW since padded zeros count (count_include_pad=True); overlapping windows add.
-- max_pool2d: the winner of each window is found in NumPy (padding with -inf so padded
-  cells never win), as an index into its (H, W) plane, and the output is a gather of
-  those elements (`ops.getitem`). The gather's derivative routes each delta to its
-  window's argmax (the first one at ties, as PyTorch) and adds up where windows overlap.
+- max_pool2d: a fused primitive (see its docstring): the winner of each window is found
+  in NumPy, and its vjp routes each delta to its window's argmax (the first one at
+  ties, as PyTorch), adding up where windows overlap.
 - max_unpool2d (reference 3.2 is empty; derived here): the partial inverse of max
   pooling, Y = zeros with Y[idx_k] = x_k. Then dE/dx_k = delta[idx_k]: a gather of the
   incoming gradient at the saved indices.
@@ -20,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 import ops
 from autograd_core import Tensor
+from autograd_core.engine import record
 
 from ._utils import TensorLike, as_tensor, pair, spatial
 
@@ -55,40 +54,40 @@ def _window_args(
     return k, s, p, out
 
 
-def _pad_last2(x: np.ndarray, p: tuple[int, int], value: float) -> np.ndarray:
-    width = [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])]
-    return np.pad(x, width, constant_values=value)
+def _window_argmax(
+    v: np.ndarray, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int], out: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each window's maximum and where it is, as the offset a * KW + b inside the window.
 
-
-def _windows(v: np.ndarray, k: tuple[int, int], s: tuple[int, int]) -> np.ndarray:
-    """Plain-NumPy window view (..., OH, OW, KH*KW) (a copy), for index bookkeeping."""
-    view = sliding_window_view(v, k, axis=(-2, -1))[..., :: s[0], :: s[1], :, :]
-    return view.reshape(view.shape[:-2] + (-1,))
-
-
-def _argmax_indices(
-    v: np.ndarray, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int]
-) -> np.ndarray:
-    """For each window, the position of its maximum as row * W + col in the unpadded
-    (H, W) plane; shape (..., OH, OW). NaN wins (it propagates, as in PyTorch)."""
-    h, w = v.shape[-2:]
+    One pass per kernel offset (KH*KW strided views, no window copy). The first maximum
+    wins ties, NaN wins over numbers (it propagates, as in PyTorch), and padded cells
+    never win."""
+    (oh, ow), (h, w) = out, v.shape[-2:]
     if v.dtype.kind != "f":
         v = v.astype(np.float64)
-    padded = _pad_last2(v, p, -np.inf)
-    flat = _windows(padded, k, s)
-    best = np.argmax(flat, axis=-1)
     if p != (0, 0):
-        # A padded cell ties with a real one only when the real ones are all -inf:
-        # then take the first real cell of the window instead.
-        real = _windows(_pad_last2(np.ones((h, w), bool), p, False), k, s)
-        real = np.broadcast_to(real, flat.shape)
-        chosen_is_real = np.take_along_axis(real, best[..., None], axis=-1)[..., 0]
-        best = np.where(chosen_is_real, best, np.argmax(real, axis=-1))
-    a, b = np.divmod(best, k[1])
-    oh, ow = best.shape[-2:]
-    rows = np.arange(oh)[:, None] * s[0] + a - p[0]
-    cols = np.arange(ow)[None, :] * s[1] + b - p[1]
-    return rows * w + cols
+        v = np.pad(v, [(0, 0)] * (v.ndim - 2) + [(p[0], p[0]), (p[1], p[1])])
+    nan = bool(np.isnan(v).any())
+    top = np.full(v.shape[:-2] + out, -np.inf, dtype=v.dtype)
+    where = np.zeros(top.shape, dtype=np.int32)
+    seen = np.zeros(out, dtype=bool)  # windows that have met a real (unpadded) cell
+    rows, cols = np.arange(oh) * s[0] - p[0], np.arange(ow) * s[1] - p[1]
+    for a in range(k[0]):
+        for b in range(k[1]):
+            cand = v[..., a : a + s[0] * (oh - 1) + 1 : s[0], b : b + s[1] * (ow - 1) + 1 : s[1]]
+            better = cand > top
+            if nan:
+                better |= np.isnan(cand) & ~np.isnan(top)
+            if p != (0, 0):
+                real = ((rows + a >= 0) & (rows + a < h))[:, None] & (
+                    (cols + b >= 0) & (cols + b < w)
+                )
+                better |= ~seen
+                better &= real
+                seen |= real
+            np.copyto(top, cand, where=better)
+            np.copyto(where, a * k[1] + b, where=better)
+    return top, where
 
 
 def max_pool2d(
@@ -100,21 +99,35 @@ def max_pool2d(
 ) -> Tensor | tuple[Tensor, Tensor]:
     """Y[..., i, j] = max over the window (i*s - p + a, j*s - p + b), a < KH, b < KW.
 
-    Padding is -inf, so padded cells never win. dE/dX = delta routed to each window's
-    argmax (accumulated where windows overlap). With return_indices=True, also returns
-    the argmax positions as an int64 Tensor of Y's shape holding row * W + col within
-    each input (H, W) plane, as PyTorch does (for max_unpool2d). stride defaults to
-    kernel_size."""
+    Padded cells never win. dE/dX = delta routed to each window's argmax (the first one
+    at ties, as PyTorch; accumulated where windows overlap). With return_indices=True,
+    also returns the argmax positions as an int64 Tensor of Y's shape holding
+    row * W + col within each input (H, W) plane, as PyTorch does (for max_unpool2d).
+    stride defaults to kernel_size.
+
+    A fused primitive: as a composition (window view, then a gather) the gather's
+    scatter-add backward cost more than the rest of a small CNN step. Its vjp is the
+    routing written with ops: put delta at each window's argmax (a one-hot mask over
+    the window axes) and add the windows back with `ops.fold`, the window view's
+    adjoint, so it also works under create_graph=True."""
     fn = "max_pool2d"
     x = as_tensor(x)
-    k, s, p, (oh, ow) = _window_args(x, kernel_size, stride, padding, fn)
-    lead, (h, w) = x.shape[:-2], x.shape[-2:]
-    idx = _argmax_indices(x.data, k, s, p).astype(np.int64)  # (..., OH, OW)
-    planes = int(np.prod(lead, dtype=np.int64))
-    flat = ops.reshape(x, (planes, h * w))
-    picked = flat[np.arange(planes)[:, None], idx.reshape(planes, oh * ow)]
-    y = ops.reshape(picked, (*lead, oh, ow))
-    return (y, Tensor(idx)) if return_indices else y
+    k, s, p, out = _window_args(x, kernel_size, stride, padding, fn)
+    top, where = _window_argmax(x.data, k, s, p, out)
+    xp = ops.pad(x, [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])]) if p != (0, 0) else x
+    offsets = np.arange(k[0] * k[1], dtype=np.int32).reshape(k)
+
+    def route(g, y, xp):  # noqa: ANN001, ANN202 - a vjp: arrays or Tensors
+        onehot = where[..., None, None] == offsets  # (..., OH, OW, KH, KW), constant
+        return ops.fold(np.where(onehot, np.expand_dims(g, (-2, -1)), 0), xp.shape, k, s, (1, 1))
+
+    y = record("max_pool2d", top.astype(x.dtype, copy=False), (xp,), (route,))
+    if not return_indices:
+        return y
+    a, b = np.divmod(where, k[1])
+    rows = np.arange(out[0])[:, None] * s[0] + a - p[0]
+    cols = np.arange(out[1])[None, :] * s[1] + b - p[1]
+    return y, Tensor((rows * x.shape[-1] + cols).astype(np.int64))
 
 
 def _output_hw(
