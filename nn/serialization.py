@@ -166,32 +166,83 @@ def save(module_or_state: Any, path: str | os.PathLike[str]) -> None:
 def load(path: str | os.PathLike[str]) -> OrderedDict[str, np.ndarray]:
     """Read a checkpoint written by `save` (or `np.savez`) as an ordered dict of arrays,
     ready for `module.load_state_dict(...)`. Never unpickles: files holding Python
-    objects, truncated or corrupt files and non-`.npz` files raise ValueError."""
+    objects, truncated or corrupt files and non-`.npz` files raise ValueError.
+
+    Each member is parsed here, header first: its dtype must hold plain numbers, and its
+    stored size must equal what the header's shape and dtype need, before anything is
+    allocated (a header may claim terabytes)."""
     path = os.fspath(path)
     if not os.path.exists(path):
         raise FileNotFoundError(f"nn.load: no such file: {path!r}")
-    try:
-        # Our own file handle, so that it is closed even when np.load fails half-way.
-        with open(path, "rb") as f:
-            archive = np.load(f, allow_pickle=False)
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise ValueError("it is a single .npy array, not an .npz archive")
-            with archive:
-                state = OrderedDict((key, archive[key]) for key in archive.files)
-    except ValueError as err:
-        if "pickle" in str(err) or "Object arrays" in str(err):
-            raise ValueError(
-                f"nn.load: {path!r} contains pickled Python objects, which are refused "
-                "because loading them could run code. Save checkpoints with nn.save, "
-                "which stores numbers only."
-            ) from None
+    if os.path.isdir(path):
+        raise ValueError(f"nn.load: {path!r} is a directory, not a checkpoint file.")
+    with open(path, "rb") as f:
+        head = f.read(6)
+    if head[:1] == b"\x80":  # the opcode every pickle since protocol 2 starts with
         raise ValueError(
-            f"nn.load: {path!r} is not a valid checkpoint ({err}). Expected an .npz "
-            "archive written by nn.save."
-        ) from None
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, KeyError) as err:
+            f"nn.load: {path!r} is a pickle; pickled Python objects are refused because "
+            "loading them could run code. Save checkpoints with nn.save."
+        )
+    if head == b"\x93NUMPY":
+        raise ValueError(
+            f"nn.load: {path!r} is a single .npy array, not an .npz archive; save "
+            "checkpoints with nn.save."
+        )
+    state: OrderedDict[str, np.ndarray] = OrderedDict()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                state[_member_key(info.filename, path)] = _read_member(archive, info, path)
+    except ValueError:
+        raise
+    except (
+        OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError
+    ) as err:  # fmt: skip
         raise ValueError(
             f"nn.load: {path!r} is truncated or corrupt ({type(err).__name__}: {err}). "
             "Expected an .npz archive written by nn.save."
         ) from None
     return state
+
+
+def _member_key(name: str, path: str) -> str:
+    if not name.endswith(".npy") or len(name) == 4:
+        raise ValueError(
+            f"nn.load: {path!r} holds a member {name!r} that is not an .npy array; a "
+            "checkpoint holds arrays only."
+        )
+    return name[:-4]
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: str) -> np.ndarray:
+    """One .npy member, checked against its own header before its data is read."""
+    fmt = np.lib.format
+    with archive.open(info) as member:
+        try:
+            version = fmt.read_magic(member)
+            readers = {(1, 0): fmt.read_array_header_1_0, (2, 0): fmt.read_array_header_2_0}
+            if version not in readers:
+                raise ValueError(f"unsupported .npy format version {version}")
+            header = readers[version](member, max_header_size=10_000)
+        except ValueError as err:
+            raise ValueError(f"nn.load: {path!r}, member {info.filename!r}: {err}") from None
+        shape, fortran, dtype = header
+        if dtype.hasobject:
+            raise ValueError(
+                f"nn.load: {path!r} contains pickled Python objects (member "
+                f"{info.filename!r}), which are refused because loading them could run "
+                "code. Save checkpoints with nn.save, which stores numbers only."
+            )
+        needed = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        stored = info.file_size - member.tell()
+        if stored != needed:
+            raise ValueError(
+                f"nn.load: {path!r}, member {info.filename!r}: its header describes "
+                f"{shape} {dtype} ({needed} bytes) but it holds {stored} bytes; the file "
+                "is truncated or was edited."
+            )
+        data = member.read(needed)
+    if len(data) != needed:
+        raise ValueError(f"nn.load: {path!r}, member {info.filename!r} is truncated.")
+    array = np.frombuffer(data, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return array.copy()
