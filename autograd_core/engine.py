@@ -311,7 +311,12 @@ def _check_finite(c: Any, node: Tensor, i: int) -> None:
     values = c.data if isinstance(c, Tensor) else c
     if not np.isfinite(values).all():
         what = "NaN" if np.isnan(values).any() else "inf"
-        where = f", created at {node._origin}" if node._origin else ""
+        where = (
+            f", created at {node._origin},"
+            if node._origin
+            else " (run the forward pass inside detect_anomaly() too to see the line that "
+            "created it)"
+        )
         raise FloatingPointError(
             f"detect_anomaly: the backward of '{node.op}'{where} produced {what} in the "
             f"gradient of its input {i} (shape {values.shape}). Check that op's inputs "

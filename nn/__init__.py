@@ -44,7 +44,7 @@ from .layers import (
     TotalVariation,
 )
 from .module import Module, ModuleList, Parameter, Sequential
-from .serialization import load, save
+from .serialization import StateDictError, load, save
 
 __all__ = [
     "Abs",
@@ -89,4 +89,5 @@ __all__ = [
     "load",
     "optim",
     "save",
+    "StateDictError",
 ]

@@ -23,6 +23,12 @@ import numpy as np
 from autograd_core.tensor import Tensor, lock
 
 
+class StateDictError(RuntimeError, ValueError):
+    """A state dict that does not fit the model (missing, unexpected or mis-shaped keys).
+
+    A RuntimeError as in PyTorch, and a ValueError too, since the input is what is wrong."""
+
+
 class IncompatibleKeys(NamedTuple):
     """What `load_state_dict(strict=False)` skipped."""
 
@@ -110,7 +116,7 @@ def load_state_dict_into(module: Any, state: Mapping[str, Any], strict: bool) ->
         )
         if not mismatched:
             advice += ", or pass strict=False to load only the matching keys"
-        raise RuntimeError(
+        raise StateDictError(
             f"Error(s) in loading state_dict for {type(module).__name__}:\n"
             + "\n".join(problems)
             + f"\n{advice}."

@@ -17,7 +17,29 @@ from autograd_core.tensor import Tensor, lock
 
 def unwrap(x: Any) -> Any:
     """The array behind a Tensor; anything else (number, ndarray) unchanged."""
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
+
+
+def mismatch(op: str, err: ValueError, *values: Any) -> ValueError:
+    """The error to raise when NumPy refused `op` on `values`: when their shapes do not
+    broadcast, one that names the op, the shapes and the first axis that disagrees;
+    otherwise NumPy's own message, prefixed with the op's name."""
+    shapes = [np.shape(v) for v in values]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        ndim = max(len(s) for s in shapes)
+        for axis in range(-1, -ndim - 1, -1):
+            lengths = {s[axis] for s in shapes if len(s) >= -axis} - {1}
+            if len(lengths) > 1:
+                break
+        return ValueError(
+            f"{op}: shapes {' and '.join(map(str, shapes))} do not broadcast: axes are "
+            f"matched from the right and must be equal or 1, but axis {axis} has lengths "
+            f"{sorted(lengths)}. Reshape an operand, or add length-1 axes (x[:, None], "
+            "ops.expand_dims) so that the axes you mean line up."
+        )
+    return ValueError(f"{op}: {err}")
 
 
 def _g(g: Any, y: Any, *inputs: Any) -> Any:
@@ -30,19 +52,34 @@ def _neg_g(g: Any, y: Any, *inputs: Any) -> Any:
 
 def add(a: Any, b: Any) -> Tensor:
     """a + b; d/da = d/db = 1."""
-    return record("add", np.add(unwrap(a), unwrap(b)), (a, b), (_g, _g))
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        out = np.add(va, vb)
+    except ValueError as err:
+        raise mismatch("add", err, va, vb) from None
+    return record("add", out, (a, b), (_g, _g))
 
 
 def subtract(a: Any, b: Any) -> Tensor:
     """a - b; d/da = 1, d/db = -1."""
-    return record("subtract", np.subtract(unwrap(a), unwrap(b)), (a, b), (_g, _neg_g))
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        out = np.subtract(va, vb)
+    except ValueError as err:
+        raise mismatch("subtract", err, va, vb) from None
+    return record("subtract", out, (a, b), (_g, _neg_g))
 
 
 def multiply(a: Any, b: Any) -> Tensor:
     """a * b; d/da = b, d/db = a."""
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        out = np.multiply(va, vb)
+    except ValueError as err:
+        raise mismatch("multiply", err, va, vb) from None
     return record(
         "multiply",
-        np.multiply(unwrap(a), unwrap(b)),
+        out,
         (a, b),
         (lambda g, y, a, b: g * b, lambda g, y, a, b: g * a),
     )
@@ -50,9 +87,14 @@ def multiply(a: Any, b: Any) -> Tensor:
 
 def divide(a: Any, b: Any) -> Tensor:
     """a / b; d/da = 1/b, d/db = -a/b^2 = -y/b."""
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        out = np.divide(va, vb)
+    except ValueError as err:
+        raise mismatch("divide", err, va, vb) from None
     return record(
         "divide",
-        np.divide(unwrap(a), unwrap(b)),
+        out,
         (a, b),
         (lambda g, y, a, b: g / b, lambda g, y, a, b: -g * y / b),
     )
@@ -65,9 +107,14 @@ def negative(x: Any) -> Tensor:
 
 def power(a: Any, b: Any) -> Tensor:
     """a ** b; d/da = b a^(b-1), d/db = a^b ln(a) (0 where a == 0, NaN where a < 0)."""
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        out = np.power(va, vb)
+    except ValueError as err:
+        raise mismatch("power", err, va, vb) from None
     return record(
         "power",
-        np.power(unwrap(a), unwrap(b)),
+        out,
         (a, b),
         (
             lambda g, y, a, b: g * b * a ** (b - 1),
@@ -82,7 +129,10 @@ def exp(x: Any) -> Tensor:
 
 
 def log(x: Any) -> Tensor:
-    """Natural log; d/dx = 1/x. log(0) = -inf, and its gradient is inf."""
+    """Natural log; d/dx = 1/x. log(0) = -inf, and its gradient is inf.
+
+    The forward pass is NumPy's, warnings included: log(0) warns "divide by zero" and
+    log of a negative number warns "invalid value" (and gives NaN). Backward never warns."""
     return record("log", np.log(unwrap(x)), (x,), (lambda g, y, x: g / x,))
 
 
@@ -129,7 +179,10 @@ def _tie_split(a: Any, b: Any, pick_a: np.ndarray, out: np.ndarray) -> np.ndarra
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise max; the gradient goes to the larger input and is split evenly at ties."""
     va, vb = unwrap(a), unwrap(b)
-    out = np.maximum(va, vb)
+    try:
+        out = np.maximum(va, vb)
+    except ValueError as err:
+        raise mismatch("maximum", err, va, vb) from None
     w = _tie_split(va, vb, np.greater(va, vb), out)
     return record(
         "maximum", out, (a, b), (lambda g, y, a, b: g * w, lambda g, y, a, b: g * (1 - w))
@@ -139,7 +192,10 @@ def maximum(a: Any, b: Any) -> Tensor:
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise min; the gradient goes to the smaller input and is split evenly at ties."""
     va, vb = unwrap(a), unwrap(b)
-    out = np.minimum(va, vb)
+    try:
+        out = np.minimum(va, vb)
+    except ValueError as err:
+        raise mismatch("minimum", err, va, vb) from None
     w = _tie_split(va, vb, np.less(va, vb), out)
     return record(
         "minimum", out, (a, b), (lambda g, y, a, b: g * w, lambda g, y, a, b: g * (1 - w))
@@ -149,9 +205,14 @@ def minimum(a: Any, b: Any) -> Tensor:
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b; the gradient goes to the side that was chosen."""
     c = np.array(unwrap(condition), dtype=bool)  # a copy: the caller may reuse their mask
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        out = np.where(c, va, vb)
+    except ValueError as err:
+        raise mismatch("where", err, c, va, vb) from None
     return record(
         "where",
-        np.where(c, unwrap(a), unwrap(b)),
+        out,
         (a, b),
         (lambda g, y, a, b: g * c, lambda g, y, a, b: g * ~c),
     )
@@ -162,11 +223,15 @@ def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Tensor:
     v = unwrap(x)
     lo, hi = unwrap(a_min), unwrap(a_max)
     inside = np.ones(np.shape(v), dtype=bool)
-    if lo is not None:  # not in place: array bounds may broadcast x to a larger shape
-        inside = inside & (v >= lo)
-    if hi is not None:
-        inside = inside & (v <= hi)
-    return record("clip", np.clip(v, lo, hi), (x,), (lambda g, y, x: g * inside,))
+    try:
+        if lo is not None:  # not in place: array bounds may broadcast x to a larger shape
+            inside = inside & (v >= lo)
+        if hi is not None:
+            inside = inside & (v <= hi)
+        out = np.clip(v, lo, hi)
+    except ValueError as err:
+        raise mismatch("clip", err, *(u for u in (v, lo, hi) if u is not None)) from None
+    return record("clip", out, (x,), (lambda g, y, x: g * inside,))
 
 
 def astype(x: Any, dtype: Any) -> Tensor:
@@ -180,7 +245,11 @@ def astype(x: Any, dtype: Any) -> Tensor:
 
 def _comparison(ufunc: Any) -> Any:
     def compare(a: Any, b: Any) -> Tensor:
-        return Tensor._wrap(lock(ufunc(unwrap(a), unwrap(b))))
+        va, vb = unwrap(a), unwrap(b)
+        try:
+            return Tensor._wrap(lock(ufunc(va, vb)))
+        except ValueError as err:
+            raise mismatch(ufunc.__name__, err, va, vb) from None
 
     compare.__name__ = ufunc.__name__
     compare.__doc__ = f"np.{ufunc.__name__} as a bool Tensor; not differentiable."

@@ -21,7 +21,7 @@ from .elementwise import unwrap
 def viewed(x: Any) -> np.ndarray:
     """The array an op returns a view of: a Tensor's own read-only data, else a copy (as
     `Tensor(x)` makes), so no result shares memory that the caller can still write to."""
-    return x.data if isinstance(x, Tensor) else np.array(x)
+    return x._data if isinstance(x, Tensor) else np.array(x)
 
 
 def _shape_arg(shape: Any) -> tuple[int, ...]:
@@ -47,10 +47,15 @@ def transpose(x: Any, *axes: Any) -> Tensor:
     """Permute axes (reverse them when none are given); the vjp applies the inverse."""
     v = viewed(x)
     order = tuple(range(np.ndim(v)))[::-1] if not axes or axes == (None,) else _shape_arg(axes)
+    try:
+        out = np.transpose(v, order)
+    except ValueError:
+        raise np.exceptions.AxisError(
+            f"transpose: axes {order} are not a permutation of the {np.ndim(v)} axes of a "
+            f"tensor of shape {np.shape(v)}; give each axis exactly once."
+        ) from None
     inverse = tuple(np.argsort([a % np.ndim(v) for a in order]))  # axes may be negative
-    return record(
-        "transpose", np.transpose(v, order), (x,), (lambda g, y, x: g.transpose(inverse),)
-    )
+    return record("transpose", out, (x,), (lambda g, y, x: g.transpose(inverse),))
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
@@ -62,24 +67,43 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
 
 def broadcast_to(x: Any, shape: Any) -> Tensor:
     """Repeat along broadcast axes; the engine sums the gradient back to x's shape."""
-    return record("broadcast_to", np.broadcast_to(viewed(x), shape), (x,), (lambda g, y, x: g,))
+    v = viewed(x)
+    try:
+        out = np.broadcast_to(v, shape)
+    except ValueError:
+        raise ValueError(
+            f"broadcast_to: a tensor of shape {np.shape(v)} cannot be broadcast to {shape}: "
+            "matched from the right, each of its axes must equal the target's or be 1 "
+            "(and the target may add axes on the left only)."
+        ) from None
+    return record("broadcast_to", out, (x,), (lambda g, y, x: g,))
 
 
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Tensor:
     """Insert length-1 axes."""
-    return record(
-        "expand_dims",
-        np.expand_dims(viewed(x), axis),
-        (x,),
-        (lambda g, y, x: g.reshape(x.shape),),
-    )
+    v = viewed(x)
+    try:
+        out = np.expand_dims(v, axis)
+    except ValueError:  # AxisError, or a repeated axis
+        raise np.exceptions.AxisError(
+            f"expand_dims: axis={axis!r} does not fit a tensor of shape {np.shape(v)}: the "
+            f"new axes must be distinct and lie in [{-np.ndim(v) - 1}, {np.ndim(v)}] for "
+            "one new axis (the range grows by one with each further axis)."
+        ) from None
+    return record("expand_dims", out, (x,), (lambda g, y, x: g.reshape(x.shape),))
 
 
 def squeeze(x: Any, axis: int | tuple[int, ...] | None = None) -> Tensor:
     """Remove length-1 axes."""
-    return record(
-        "squeeze", np.squeeze(viewed(x), axis), (x,), (lambda g, y, x: g.reshape(x.shape),)
-    )
+    v = viewed(x)
+    try:
+        out = np.squeeze(v, axis)
+    except ValueError:  # AxisError, or an axis whose length is not 1
+        raise ValueError(
+            f"squeeze: axis={axis!r} cannot be removed from a tensor of shape {np.shape(v)}; "
+            "only existing axes of length 1 can be squeezed (axis=None removes them all)."
+        ) from None
+    return record("squeeze", out, (x,), (lambda g, y, x: g.reshape(x.shape),))
 
 
 def flatten(x: Any) -> Tensor:
@@ -158,6 +182,8 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", value: float = 0.0) -> T
     width = _pad_width(pad_width, np.ndim(v))
     if (width < 0).any():
         raise ValueError(f"pad: widths must be >= 0; got {width.tolist()}.")
+    if width.size == 0:  # a 0-d array has no axis to pad: np.pad returns it unchanged
+        return record("pad", np.array(v), (x,), (lambda g, y, x: g,))
     kwargs = {"constant_values": value} if mode == "constant" else {}
     out = np.pad(v, width, mode=mode, **kwargs)
     if mode == "constant":
@@ -178,7 +204,14 @@ def _slicer(axis: int, ndim: int, part: Any) -> tuple[Any, ...]:
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join along an existing axis; each input gets back its slice of the gradient."""
     values = [unwrap(t) for t in tensors]
-    out = np.concatenate(values, axis=axis)
+    try:
+        out = np.concatenate(values, axis=axis)
+    except ValueError as err:  # also AxisError
+        raise ValueError(
+            f"concatenate: cannot join tensors of shapes {[np.shape(v) for v in values]} "
+            f"along axis {axis} ({err}). They need the same number of axes, and equal "
+            "lengths on every axis but the one they are joined along."
+        ) from None
     ends = np.cumsum([np.shape(v)[axis] for v in values])
     parts = [
         _slicer(axis, out.ndim, slice(e - np.shape(v)[axis], e))
@@ -194,6 +227,14 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join along a new axis; each input gets back its index of the gradient."""
-    out = np.stack([unwrap(t) for t in tensors], axis=axis)
+    values = [unwrap(t) for t in tensors]
+    try:
+        out = np.stack(values, axis=axis)
+    except ValueError as err:  # also AxisError
+        raise ValueError(
+            f"stack: cannot stack tensors of shapes {[np.shape(v) for v in values]} along "
+            f"a new axis {axis} ({err}). They must all have the same shape, and the new "
+            "axis must lie in [-ndim - 1, ndim]."
+        ) from None
     parts = [_slicer(axis, out.ndim, k) for k in range(len(tensors))]
     return record("stack", out, tuple(tensors), tuple((lambda g, y, *xs, s=s: g[s]) for s in parts))

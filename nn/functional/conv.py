@@ -67,6 +67,16 @@ def _bias(bias: TensorLike | None, channels: int, fn: str) -> Tensor | None:
     return ops.reshape(bias, (channels, 1, 1))
 
 
+def _check_kernel(weight: Tensor, fn: str) -> None:
+    """A 4-d weight whose kernel (its last two axes) holds at least one element."""
+    kh, kw = weight.shape[2:]
+    if kh < 1 or kw < 1:
+        raise ValueError(
+            f"{fn}: weight {weight.shape} has an empty {kh}x{kw} kernel; both kernel sizes "
+            "(the last two axes of the weight) must be >= 1."
+        )
+
+
 def _pad_hw(x: Tensor, padding: tuple[int, int]) -> Tensor:
     if padding == (0, 0):
         return x
@@ -102,6 +112,7 @@ def conv2d(
             f"{fn}: weight must have shape (out_channels, in_channels // groups, kh, kw); "
             f"got {weight.shape}."
         )
+    _check_kernel(weight, fn)
     n, c, h, w = x.shape
     o, cg, kh, kw = weight.shape
     if c % g or o % g:
@@ -165,6 +176,7 @@ def conv_transpose2d(
             f"{fn}: weight must have shape (in_channels, out_channels // groups, kh, kw); "
             f"got {weight.shape}."
         )
+    _check_kernel(weight, fn)
     n, c, h, w = x.shape
     if weight.shape[0] != c:
         raise ValueError(

@@ -21,6 +21,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.tensor import lock
 
 from ._utils import TensorLike, as_tensor
 
@@ -82,8 +83,7 @@ def _values(buffer: np.ndarray | Tensor) -> np.ndarray:
 def _update(buffer: np.ndarray | Tensor, value: np.ndarray) -> None:
     """Write running statistics: into an ndarray in place, or rebind a Tensor's data."""
     if isinstance(buffer, Tensor):
-        buffer.data = value.astype(buffer.dtype)
-        buffer.data.setflags(write=False)
+        buffer.data = lock(value.astype(buffer.dtype))
     else:
         buffer[...] = value
 

@@ -150,3 +150,12 @@ def test_save_refuses_what_cannot_be_stored_as_numbers(tmp_path):
         nn.save([np.zeros(2)], tmp_path / "x.npz")
     assert not (tmp_path / "x.npz").exists()
     assert list(tmp_path.iterdir()) == []  # no temporary files left behind
+
+
+def test_state_dict_errors_are_both_runtime_and_value_errors():
+    """PyTorch raises RuntimeError; issue 7 asks for ValueError: StateDictError is both."""
+    model = nn.Linear(2, 3)
+    bad = {"weight": np.zeros((4, 2)), "bias": np.zeros(3)}
+    for kind in (RuntimeError, ValueError):
+        with pytest.raises(kind, match="size mismatch for weight"):
+            model.load_state_dict(bad)
