@@ -3,6 +3,9 @@
 Each op is its forward (a NumPy call) and one vjp per input, `vjp(g, y, *inputs)`,
 where `g` is the gradient of the output `y`. A vjp may return the broadcast shape:
 the engine sums it back to the input's shape (`autograd_core.engine.sum_to_shape`).
+
+A vjp tuple that captures nothing from the forward (`_EXP_VJPS`, ...) is made once, next
+to its op, rather than on every call: fewer objects per op for the garbage collector.
 """
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ def mismatch(op: str, err: ValueError, *values: Any) -> ValueError:
     return ValueError(f"{op}: {err}")
 
 
+def _binary(op: str, ufunc: Any, a: Any, b: Any) -> Any:
+    """`ufunc` on the arrays behind a and b; a shape mismatch becomes `mismatch`'s error."""
+    va, vb = unwrap(a), unwrap(b)
+    try:
+        return ufunc(va, vb)
+    except ValueError as err:
+        raise mismatch(op, err, va, vb) from None
+
+
 def _g(g: Any, y: Any, *inputs: Any) -> Any:
     return g
 
@@ -52,52 +64,40 @@ def _neg_g(g: Any, y: Any, *inputs: Any) -> Any:
 
 def add(a: Any, b: Any) -> Tensor:
     """a + b; d/da = d/db = 1."""
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.add(va, vb)
-    except ValueError as err:
-        raise mismatch("add", err, va, vb) from None
-    return record("add", out, (a, b), (_g, _g))
+    return record("add", _binary("add", np.add, a, b), (a, b), _ADD_VJPS)
+
+
+_ADD_VJPS = (_g, _g)
 
 
 def subtract(a: Any, b: Any) -> Tensor:
     """a - b; d/da = 1, d/db = -1."""
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.subtract(va, vb)
-    except ValueError as err:
-        raise mismatch("subtract", err, va, vb) from None
-    return record("subtract", out, (a, b), (_g, _neg_g))
+    return record("subtract", _binary("subtract", np.subtract, a, b), (a, b), _SUBTRACT_VJPS)
+
+
+_SUBTRACT_VJPS = (_g, _neg_g)
 
 
 def multiply(a: Any, b: Any) -> Tensor:
     """a * b; d/da = b, d/db = a."""
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.multiply(va, vb)
-    except ValueError as err:
-        raise mismatch("multiply", err, va, vb) from None
-    return record(
-        "multiply",
-        out,
-        (a, b),
-        (lambda g, y, a, b: g * b, lambda g, y, a, b: g * a),
-    )
+    return record("multiply", _binary("multiply", np.multiply, a, b), (a, b), _MULTIPLY_VJPS)
+
+
+_MULTIPLY_VJPS = (
+    lambda g, y, a, b: g * b,
+    lambda g, y, a, b: g * a,
+)
 
 
 def divide(a: Any, b: Any) -> Tensor:
     """a / b; d/da = 1/b, d/db = -a/b^2 = -y/b."""
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.divide(va, vb)
-    except ValueError as err:
-        raise mismatch("divide", err, va, vb) from None
-    return record(
-        "divide",
-        out,
-        (a, b),
-        (lambda g, y, a, b: g / b, lambda g, y, a, b: -g * y / b),
-    )
+    return record("divide", _binary("divide", np.divide, a, b), (a, b), _DIVIDE_VJPS)
+
+
+_DIVIDE_VJPS = (
+    lambda g, y, a, b: g / b,
+    lambda g, y, a, b: -g * y / b,
+)
 
 
 def negative(x: Any) -> Tensor:
@@ -107,25 +107,21 @@ def negative(x: Any) -> Tensor:
 
 def power(a: Any, b: Any) -> Tensor:
     """a ** b; d/da = b a^(b-1), d/db = a^b ln(a) (0 where a == 0, NaN where a < 0)."""
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.power(va, vb)
-    except ValueError as err:
-        raise mismatch("power", err, va, vb) from None
-    return record(
-        "power",
-        out,
-        (a, b),
-        (
-            lambda g, y, a, b: g * b * a ** (b - 1),
-            lambda g, y, a, b: g * y * np.log(np.where(a == 0, 1, a)),
-        ),
-    )
+    return record("power", _binary("power", np.power, a, b), (a, b), _POWER_VJPS)
+
+
+_POWER_VJPS = (
+    lambda g, y, a, b: g * b * a ** (b - 1),
+    lambda g, y, a, b: g * y * np.log(np.where(a == 0, 1, a)),
+)
 
 
 def exp(x: Any) -> Tensor:
     """e^x; d/dx = e^x, so the vjp reuses the output y."""
-    return record("exp", np.exp(unwrap(x)), (x,), (lambda g, y, x: g * y,))
+    return record("exp", np.exp(unwrap(x)), (x,), _EXP_VJPS)
+
+
+_EXP_VJPS = (lambda g, y, x: g * y,)
 
 
 def log(x: Any) -> Tensor:
@@ -133,27 +129,42 @@ def log(x: Any) -> Tensor:
 
     The forward pass is NumPy's, warnings included: log(0) warns "divide by zero" and
     log of a negative number warns "invalid value" (and gives NaN). Backward never warns."""
-    return record("log", np.log(unwrap(x)), (x,), (lambda g, y, x: g / x,))
+    return record("log", np.log(unwrap(x)), (x,), _LOG_VJPS)
+
+
+_LOG_VJPS = (lambda g, y, x: g / x,)
 
 
 def sqrt(x: Any) -> Tensor:
     """sqrt(x); d/dx = 1 / (2 sqrt(x)) = 1 / (2y). At 0 the gradient is inf."""
-    return record("sqrt", np.sqrt(unwrap(x)), (x,), (lambda g, y, x: g / (2 * y),))
+    return record("sqrt", np.sqrt(unwrap(x)), (x,), _SQRT_VJPS)
+
+
+_SQRT_VJPS = (lambda g, y, x: g / (2 * y),)
 
 
 def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
     """|x|; d/dx = x/|x| = sign(x), taken as 0 at x = 0 (the subgradient PyTorch uses)."""
-    return record("abs", np.abs(unwrap(x)), (x,), (lambda g, y, x: g * np.sign(x),))
+    return record("abs", np.abs(unwrap(x)), (x,), _ABS_VJPS)
+
+
+_ABS_VJPS = (lambda g, y, x: g * np.sign(x),)
 
 
 def sign(x: Any) -> Tensor:
     """sign(x); piecewise constant, so its gradient is 0 everywhere (0 at the jump too)."""
-    return record("sign", np.sign(unwrap(x)), (x,), (lambda g, y, x: np.zeros_like(x),))
+    return record("sign", np.sign(unwrap(x)), (x,), _SIGN_VJPS)
+
+
+_SIGN_VJPS = (lambda g, y, x: np.zeros_like(x),)
 
 
 def tanh(x: Any) -> Tensor:
     """tanh(x); d/dx = 1 - tanh(x)^2 = 1 - y^2."""
-    return record("tanh", np.tanh(unwrap(x)), (x,), (lambda g, y, x: g * (1 - y * y),))
+    return record("tanh", np.tanh(unwrap(x)), (x,), _TANH_VJPS)
+
+
+_TANH_VJPS = (lambda g, y, x: g * (1 - y * y),)
 
 
 def sigmoid(x: Any) -> Tensor:
@@ -161,13 +172,19 @@ def sigmoid(x: Any) -> Tensor:
     v = unwrap(x)
     e = np.exp(-np.abs(v))  # in (0, 1]: never overflows
     out = np.where(v >= 0, 1 / (1 + e), e / (1 + e))
-    return record("sigmoid", out, (x,), (lambda g, y, x: g * y * (1 - y),))
+    return record("sigmoid", out, (x,), _SIGMOID_VJPS)
+
+
+_SIGMOID_VJPS = (lambda g, y, x: g * y * (1 - y),)
 
 
 def relu(x: Any) -> Tensor:
     """max(x, 0); d/dx = 1 where x > 0, and 0 where x <= 0 (0 at x = 0, by convention)."""
     v = unwrap(x)
-    return record("relu", np.maximum(v, 0), (x,), (lambda g, y, x: g * (y > 0),))
+    return record("relu", np.maximum(v, 0), (x,), _RELU_VJPS)
+
+
+_RELU_VJPS = (lambda g, y, x: g * (y > 0),)
 
 
 def _tie_split(a: Any, b: Any, pick_a: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -179,10 +196,7 @@ def _tie_split(a: Any, b: Any, pick_a: np.ndarray, out: np.ndarray) -> np.ndarra
 def maximum(a: Any, b: Any) -> Tensor:
     """Elementwise max; the gradient goes to the larger input and is split evenly at ties."""
     va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.maximum(va, vb)
-    except ValueError as err:
-        raise mismatch("maximum", err, va, vb) from None
+    out = _binary("maximum", np.maximum, va, vb)
     w = _tie_split(va, vb, np.greater(va, vb), out)
     return record(
         "maximum", out, (a, b), (lambda g, y, a, b: g * w, lambda g, y, a, b: g * (1 - w))
@@ -192,10 +206,7 @@ def maximum(a: Any, b: Any) -> Tensor:
 def minimum(a: Any, b: Any) -> Tensor:
     """Elementwise min; the gradient goes to the smaller input and is split evenly at ties."""
     va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.minimum(va, vb)
-    except ValueError as err:
-        raise mismatch("minimum", err, va, vb) from None
+    out = _binary("minimum", np.minimum, va, vb)
     w = _tie_split(va, vb, np.less(va, vb), out)
     return record(
         "minimum", out, (a, b), (lambda g, y, a, b: g * w, lambda g, y, a, b: g * (1 - w))
@@ -245,11 +256,7 @@ def astype(x: Any, dtype: Any) -> Tensor:
 
 def _comparison(ufunc: Any) -> Any:
     def compare(a: Any, b: Any) -> Tensor:
-        va, vb = unwrap(a), unwrap(b)
-        try:
-            return Tensor._wrap(lock(ufunc(va, vb)))
-        except ValueError as err:
-            raise mismatch(ufunc.__name__, err, va, vb) from None
+        return Tensor._wrap(lock(_binary(ufunc.__name__, ufunc, a, b)))
 
     compare.__name__ = ufunc.__name__
     compare.__doc__ = f"np.{ufunc.__name__} as a bool Tensor; not differentiable."
