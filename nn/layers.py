@@ -394,7 +394,23 @@ class ConvTranspose2d(_ConvNd):
 # ---- pooling ---------------------------------------------------------------------------
 
 
-class MaxPool2d(Module):
+class _Window(Module):
+    """The settings every pooling Module shares: kernel_size, stride (defaults to the
+    kernel) and padding."""
+
+    def __init__(
+        self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxPool2d(_Window):
     """Max over windows; stride defaults to kernel_size. With return_indices=True the
     call returns (output, indices) for MaxUnpool2d."""
 
@@ -405,10 +421,7 @@ class MaxPool2d(Module):
         padding: IntPair = 0,
         return_indices: bool = False,
     ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
+        super().__init__(kernel_size, stride, padding)
         self.return_indices = return_indices
 
     def forward(self, x: Any) -> Any:
@@ -416,46 +429,21 @@ class MaxPool2d(Module):
             x, self.kernel_size, self.stride, self.padding, return_indices=self.return_indices
         )
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-
-class MaxUnpool2d(Module):
+class MaxUnpool2d(_Window):
     """Partial inverse of MaxPool2d: `unpool(x, indices, output_size=None)`."""
-
-    def __init__(
-        self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0
-    ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
 
     def forward(self, x: Any, indices: Any, output_size: Sequence[int] | None = None) -> Tensor:
         return F.max_unpool2d(
             x, indices, self.kernel_size, self.stride, self.padding, output_size=output_size
         )
 
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
-
-class AvgPool2d(Module):
+class AvgPool2d(_Window):
     """Mean over windows (padded zeros counted); stride defaults to kernel_size."""
-
-    def __init__(
-        self, kernel_size: IntPair, stride: IntPair | None = None, padding: IntPair = 0
-    ) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = kernel_size if stride is None else stride
-        self.padding = padding
 
     def forward(self, x: Any) -> Tensor:
         return F.avg_pool2d(x, self.kernel_size, self.stride, self.padding)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
 class AvgUnpool2d(Module):
