@@ -55,7 +55,7 @@ def _assert_same_step(trainer, reference, x, y):
         assert np.abs(w).max() > 0, f"gradient {i} is all zero: the check would be vacuous"
 
 
-@pytest.mark.parametrize("framework", _frameworks())
+@pytest.mark.parametrize("framework", list(_frameworks()))
 def test_mlp_step_matches_numpy_reference(framework):
     params, x, y = _mlp_case()
     trainer = models.mlp_trainer(framework(), params)
@@ -68,7 +68,7 @@ def test_mlp_step_matches_numpy_reference(framework):
     assert not np.allclose(reference.values()[0], params[0])  # the update did something
 
 
-@pytest.mark.parametrize("framework", _frameworks())
+@pytest.mark.parametrize("framework", list(_frameworks()))
 def test_cnn_gradients_match_numpy_reference(framework):
     params, x, y = _cnn_case()
     trainer = models.cnn_trainer(framework(), params)
