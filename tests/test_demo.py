@@ -8,12 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("sklearn")
-pytest.importorskip("matplotlib")
-pytest.importorskip("tqdm")
-
-import nn  # noqa: E402
-from nn import demo  # noqa: E402
+import nn
+from nn import demo
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -3,8 +3,6 @@ host shows) hold rendered graphs."""
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import sys
 from pathlib import Path
 
@@ -16,11 +14,6 @@ IMAGES = ("image/svg+xml", "image/png")
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        any(importlib.util.find_spec(m) is None for m in ("nbclient", "nbformat", "ipykernel")),
-        reason="needs the notebooks extra: nbclient, nbformat, ipykernel",
-    ),
-    pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' not installed"),
     # jupyter_client and zmq warn about their own internals; this suite turns warnings
     # into errors for our code only.
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -163,7 +161,6 @@ def test_current_step_edges_are_highlighted():
     assert later and all("dashed" in a and "×" not in a for a in later)
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="graphviz 'dot' not installed")
 def test_steps_and_traces_display_in_jupyter():
     L, _ = diamond()
     trace = trace_backward(L)

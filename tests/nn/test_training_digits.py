@@ -5,14 +5,12 @@ must each classify the held-out 25% with at least 97% accuracy, in seconds."""
 import time
 
 import numpy as np
-import pytest
+import sklearn.datasets as sklearn_datasets  # noqa: E402
+import threadpoolctl  # noqa: E402  (installed with scikit-learn)
 
 import nn
 import nn.functional as F
 from autograd_core import Tensor, no_grad
-
-sklearn_datasets = pytest.importorskip("sklearn.datasets")
-threadpoolctl = pytest.importorskip("threadpoolctl")  # installed with scikit-learn
 
 TIME_LIMIT = 60.0  # seconds per model, on 2 shared cores
 
