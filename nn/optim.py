@@ -179,7 +179,8 @@ class SGD(Optimizer):
                 buf = momentum * buf + (1 - _f(group["dampening"])) * g
             state["momentum_buffer"] = buf
             g = g + momentum * buf if group["nesterov"] else buf
-        return w - lr * g
+        step = g * -lr  # a new array, so the sum can go into it: one allocation a step
+        return np.add(w, step, out=step)
 
 
 class Adam(Optimizer):
