@@ -46,6 +46,11 @@ RULES: dict[str, tuple[str, ...]] = {
     "matmul": ("vjp: g @ bᵀ", "vjp: aᵀ @ g"),
     "sliding_window": ("vjp: windows of g folded back (col2im)",),
     "fold": ("vjp: sliding windows of g",),
+    # the fused primitives of nn.functional (their docstrings say why they are fused)
+    "linear": ("vjp: g @ W", "vjp: gᵀ @ x", "vjp: g summed over the batch"),
+    "max_pool2d": ("vjp: g routed to each window's argmax",),
+    # the fresh input node that autograd_core.func makes for each argument
+    "input": ("∂/∂x = 1",),
 }
 
 # Ops whose derivative is zero wherever it exists: no gradient passes through them.

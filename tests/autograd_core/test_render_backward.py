@@ -88,3 +88,18 @@ def test_inf_gradient_is_marked():
     labels = {dot.first_line(n): dot.label(n) for n in dot.of_kind("tensor")}
     assert "inf in grad" in labels["x"]
     assert "#c0392b" in next(a for s, d, a in dot.edges if dot.first_line(d) == "x")
+
+
+def test_fused_primitives_have_their_rules():
+    """linear and max_pool2d are single nodes; their edges name the rule per input."""
+    import nn.functional as F
+
+    x = Tensor(np.arange(16.0).reshape(1, 1, 4, 4), name="x")
+    w = Tensor(np.ones((2, 4)), requires_grad=True, name="W")
+    b = Tensor(np.zeros(2), requires_grad=True, name="b")
+    pooled = F.max_pool2d(x.detach().requires_grad_(), 2)
+    loss = F.linear(pooled.reshape(1, 4), w, b).sum()
+    _, edges = _edges(to_dot(loss, backward=True, show_contributions=False))
+    rules = set(edges.values())
+    assert {"vjp: g @ W", "vjp: gᵀ @ x", "vjp: g summed over the batch"} <= rules
+    assert "vjp: g routed to each window's argmax" in rules

@@ -47,6 +47,21 @@ def test_linear_gradcheck(shape):
     check_grads(F.linear, r.standard_normal(shape), r.standard_normal((2, 4)))
 
 
+def test_linear_keeps_float32_and_contiguous_weight_gradient():
+    """linear is a fused primitive (x @ W^T + b in one node): float32 in, float32 out,
+    and dW arrives C-contiguous in W's layout, ready for a fast optimiser update."""
+    r = rng(3)
+    x = r.standard_normal((6, 4)).astype(np.float32)
+    W = Tensor(r.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+    b = Tensor(np.zeros(3, np.float32), requires_grad=True)
+    y = F.linear(x, W, b)
+    assert y.dtype == np.float32 and y.op == "linear"
+    y.sum().backward()
+    assert W.grad.dtype == np.float32 and b.grad.dtype == np.float32
+    assert W.grad.data.flags.c_contiguous
+    np.testing.assert_allclose(W.grad.data, np.ones((6, 3)).T @ x, rtol=1e-6)
+
+
 def test_gram_matrix_closed_form():
     r = rng(3)
     X, delta = r.standard_normal((3, 5)), r.standard_normal((3, 3))

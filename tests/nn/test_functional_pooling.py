@@ -99,12 +99,18 @@ def window_starts(size, k, s, p):
     return [i * s - p for i in range((size + 2 * p - k) // s + 1)]
 
 
-@pytest.mark.parametrize("k, s, p", [(2, 2, 0), (3, 1, 0), (3, 2, 1), (2, 1, 1)])
-def test_max_pool_routes_delta_to_the_argmax(k, s, p):
+@pytest.mark.parametrize(
+    "k, s, p", [(2, 2, 0), (3, 1, 0), (3, 2, 1), (2, 1, 1), (3, 3, 0), (2, 3, 0)]
+)
+@pytest.mark.parametrize("special", [None, np.nan, np.inf])
+def test_max_pool_routes_delta_to_the_argmax(k, s, p, special):
+    """Also with a NaN or inf in delta: it reaches only its window's argmax."""
     x = rng(1).permutation(2 * 5 * 5).reshape(1, 2, 5, 5).astype(float)  # no ties
     t = Tensor(x, requires_grad=True)
     y = F.max_pool2d(t, k, stride=s, padding=p)
     delta = rng(2).standard_normal(y.shape)
+    if special is not None:
+        delta[0, 1, 0, 0] = special
     y.backward(delta)
     expected = np.zeros_like(x)
     for c in range(2):
