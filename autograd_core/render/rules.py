@@ -49,6 +49,7 @@ RULES: dict[str, tuple[str, ...]] = {
     # the fused primitives of nn.functional (their docstrings say why they are fused)
     "linear": ("vjp: g @ W", "vjp: gᵀ @ x", "vjp: g summed over the batch"),
     "max_pool2d": ("vjp: g routed to each window's argmax",),
+    "log_softmax": ("vjp: g − softmax(x)·Σg",),
     # the fresh input node that autograd_core.func makes for each argument
     "input": ("∂/∂x = 1",),
 }

@@ -1,9 +1,9 @@
 """Functional layers (`import nn.functional as F`): every layer of the API's layer table,
 written as compositions of `ops` primitives, so every gradient (and gradient of a
-gradient) comes from the engine. Two layers are fused primitives instead, because as
-compositions they cost too much (their docstrings give the figures): `linear` and
-`max_pool2d` are one graph node each, with their vjps written beside them in terms of
-ops, so gradients of gradients still work.
+gradient) comes from the engine. Three are fused primitives instead, because as
+compositions they cost too much (their docstrings give the figures): `linear`,
+`log_softmax` and `max_pool2d` are one graph node each, with their vjps written beside
+them in terms of operators and ops, so gradients of gradients still work.
 
 - `activations.py`: relu leaky_relu tanh sigmoid abs power softplus softmax log_softmax;
 - `conv.py`: conv2d conv_transpose2d (im2col view + one batched matmul; col2im);

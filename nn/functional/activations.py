@@ -7,6 +7,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.engine import record
 
 from ._utils import TensorLike, as_tensor
 
@@ -86,7 +87,23 @@ def log_softmax(x: TensorLike, axis: int = -1) -> Tensor:
 
     m is a constant shift, so the exponents are <= 0 and the log's argument is >= 1:
     finite values and gradients for logits of any size. d/dx_j of the i-th output is
-    [i = j] - softmax(x)_j."""
+    [i = j] - softmax(x)_j, so the vjp is g - softmax(x) * sum(g) along `axis`, with
+    softmax(x) = e^y read from the output.
+
+    A fused primitive (one node): the composition (subtract, exp, sum, log, subtract)
+    made five nodes and four temporaries, a quarter of the engine's own overhead in a
+    small MLP step. Its vjp uses only operators and `np.exp`, which dispatches to
+    `ops.exp` on Tensors, so gradients of gradients still work."""
     x = as_tensor(x)
-    z = x - _max_shift(x.data, axis)
-    return z - ops.log(ops.sum(ops.exp(z), axis=axis, keepdims=True))
+    if x.ndim == 0 or not isinstance(axis, (int, np.integer)) or not -x.ndim <= axis < x.ndim:
+        raise np.exceptions.AxisError(
+            f"log_softmax: axis={axis!r} does not fit an input of shape {x.shape}; give an "
+            f"int in [{-x.ndim}, {x.ndim - 1}] (the axis that holds the classes)."
+        )
+    z = x.data - _max_shift(x.data, axis)
+    y = z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+    def vjp(g, y, x):  # noqa: ANN001, ANN202 - arrays, or Tensors under create_graph
+        return g - np.exp(y) * g.sum(axis=axis, keepdims=True)
+
+    return record("log_softmax", y, (x,), (vjp,))

@@ -130,6 +130,22 @@ def test_softmax_forward_and_jacobian():
     np.testing.assert_allclose(dx, expected)
 
 
+def test_log_softmax_vjp_closed_form():
+    """d/dx_j of log_softmax_i = [i = j] - s_j, so delta goes back as
+    delta - s * sum(delta) along the class axis."""
+    x = rng(6).standard_normal((4, 5))
+    delta = rng(7).standard_normal(x.shape)
+    s = np.exp(x) / np.exp(x).sum(axis=0, keepdims=True)
+    _, dx = vjp(lambda t: F.log_softmax(t, axis=0), x, delta)
+    np.testing.assert_allclose(dx, delta - s * delta.sum(axis=0, keepdims=True), rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape, axis", [((2, 3), 2), ((2, 3), -3), ((), -1), ((3,), 0.5)])
+def test_log_softmax_axis_error(shape, axis):
+    with pytest.raises(np.exceptions.AxisError, match=r"log_softmax: axis=.* does not fit"):
+        F.log_softmax(np.zeros(shape), axis=axis)
+
+
 BIG = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4 - 1.0], [1e4, 1e4, -1e4]])
 
 
