@@ -65,6 +65,8 @@ def _window_argmax(
     (oh, ow), (h, w) = out, v.shape[-2:]
     if v.dtype.kind != "f":
         v = v.astype(np.float64)
+    if p == (0, 0) and not np.isnan(v).any():
+        return _window_argmax_plain(v, k, s, out)
     if p != (0, 0):
         v = np.pad(v, [(0, 0)] * (v.ndim - 2) + [(p[0], p[0]), (p[1], p[1])])
     nan = bool(np.isnan(v).any())
@@ -121,6 +123,25 @@ def _route_to_argmax(
             else:
                 view[...] = np.where(here, g, zero)
     return out
+
+
+def _window_argmax_plain(
+    v: np.ndarray, k: tuple[int, int], s: tuple[int, int], out: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_window_argmax` without padding or NaN, the common case, in plain arithmetic
+    (masked copies are slow): the running maximum is `np.maximum`, and the offset moves
+    to a * KW + b where the candidate is strictly larger (so the first maximum wins)."""
+    (oh, ow), top, where = out, None, np.zeros(v.shape[:-2] + out, dtype=np.int32)
+    for a in range(k[0]):
+        for b in range(k[1]):
+            cand = v[..., a : a + s[0] * (oh - 1) + 1 : s[0], b : b + s[1] * (ow - 1) + 1 : s[1]]
+            if top is None:  # offset 0 is in every window, and where starts at 0
+                top = cand.copy()
+                continue
+            better = cand > top
+            np.maximum(top, cand, out=top)
+            where += better * (a * k[1] + b - where)
+    return top, where
 
 
 def max_pool2d(
