@@ -217,12 +217,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
         _slicer(axis, out.ndim, slice(e - np.shape(v)[axis], e))
         for v, e in zip(values, ends, strict=False)
     ]
-    return record(
-        "concatenate",
-        out,
-        tuple(tensors),
-        tuple((lambda g, y, *xs, s=s: g[s]) for s in parts),
-    )
+    return record("concatenate", out, tuple(tensors), _taking(parts))
 
 
 def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -237,4 +232,9 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
             "axis must lie in [-ndim - 1, ndim]."
         ) from None
     parts = [_slicer(axis, out.ndim, k) for k in range(len(tensors))]
-    return record("stack", out, tuple(tensors), tuple((lambda g, y, *xs, s=s: g[s]) for s in parts))
+    return record("stack", out, tuple(tensors), _taking(parts))
+
+
+def _taking(parts: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """One vjp per joined input: its part of the gradient, g[part]."""
+    return tuple((lambda g, y, *xs, part=part: g[part]) for part in parts)

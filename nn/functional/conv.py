@@ -67,8 +67,10 @@ def _bias(bias: TensorLike | None, channels: int, fn: str) -> Tensor | None:
     return ops.reshape(bias, (channels, 1, 1))
 
 
-def _check_kernel(weight: Tensor, fn: str) -> None:
-    """A 4-d weight whose kernel (its last two axes) holds at least one element."""
+def _check_weight(weight: Tensor, layout: str, fn: str) -> None:
+    """A 4-d weight in `layout` whose kernel (its last two axes) holds an element."""
+    if weight.ndim != 4:
+        raise ValueError(f"{fn}: weight must have shape {layout}; got {weight.shape}.")
     kh, kw = weight.shape[2:]
     if kh < 1 or kw < 1:
         raise ValueError(
@@ -107,12 +109,7 @@ def conv2d(
     d = pair(dilation, "dilation", fn)
     g = _groups(groups, fn)
     x, batched = _batched(x, fn)
-    if weight.ndim != 4:
-        raise ValueError(
-            f"{fn}: weight must have shape (out_channels, in_channels // groups, kh, kw); "
-            f"got {weight.shape}."
-        )
-    _check_kernel(weight, fn)
+    _check_weight(weight, "(out_channels, in_channels // groups, kh, kw)", fn)
     n, c, h, w = x.shape
     o, cg, kh, kw = weight.shape
     if c % g or o % g:
@@ -171,12 +168,7 @@ def conv_transpose2d(
     d = pair(dilation, "dilation", fn)
     g = _groups(groups, fn)
     x, batched = _batched(x, fn)
-    if weight.ndim != 4:
-        raise ValueError(
-            f"{fn}: weight must have shape (in_channels, out_channels // groups, kh, kw); "
-            f"got {weight.shape}."
-        )
-    _check_kernel(weight, fn)
+    _check_weight(weight, "(in_channels, out_channels // groups, kh, kw)", fn)
     n, c, h, w = x.shape
     if weight.shape[0] != c:
         raise ValueError(

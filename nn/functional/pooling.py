@@ -54,6 +54,14 @@ def _window_args(
     return k, s, p, out
 
 
+def _at_offset(
+    v: np.ndarray, a: int, b: int, s: tuple[int, int], out: tuple[int, int]
+) -> np.ndarray:
+    """The strided view of `v` holding cell (a, b) of every window: element (i, j) is
+    v[..., i * s0 + a, j * s1 + b] for the out = (OH, OW) windows."""
+    return v[..., a : a + s[0] * (out[0] - 1) + 1 : s[0], b : b + s[1] * (out[1] - 1) + 1 : s[1]]
+
+
 def _window_argmax(
     v: np.ndarray, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int], out: tuple[int, int]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -65,18 +73,18 @@ def _window_argmax(
     (oh, ow), (h, w) = out, v.shape[-2:]
     if v.dtype.kind != "f":
         v = v.astype(np.float64)
-    if p == (0, 0) and not np.isnan(v).any():
+    nan = bool(np.isnan(v).any())
+    if p == (0, 0) and not nan:
         return _window_argmax_plain(v, k, s, out)
     if p != (0, 0):
         v = np.pad(v, [(0, 0)] * (v.ndim - 2) + [(p[0], p[0]), (p[1], p[1])])
-    nan = bool(np.isnan(v).any())
     top = np.full(v.shape[:-2] + out, -np.inf, dtype=v.dtype)
     where = np.zeros(top.shape, dtype=np.int32)
     seen = np.zeros(out, dtype=bool)  # windows that have met a real (unpadded) cell
     rows, cols = np.arange(oh) * s[0] - p[0], np.arange(ow) * s[1] - p[1]
     for a in range(k[0]):
         for b in range(k[1]):
-            cand = v[..., a : a + s[0] * (oh - 1) + 1 : s[0], b : b + s[1] * (ow - 1) + 1 : s[1]]
+            cand = _at_offset(v, a, b, s, out)
             better = cand > top
             if nan:
                 better |= np.isnan(cand) & ~np.isnan(top)
@@ -114,7 +122,7 @@ def _route_to_argmax(
     zero = g.dtype.type(0)
     for a in range(k[0]):
         for b in range(k[1]):
-            view = out[..., a : a + s[0] * (oh - 1) + 1 : s[0], b : b + s[1] * (ow - 1) + 1 : s[1]]
+            view = _at_offset(out, a, b, s, (oh, ow))
             here = where == a * k[1] + b
             if overlap:
                 view += g * here if finite else np.where(here, g, zero)
@@ -131,10 +139,10 @@ def _window_argmax_plain(
     """`_window_argmax` without padding or NaN, the common case, in plain arithmetic
     (masked copies are slow): the running maximum is `np.maximum`, and the offset moves
     to a * KW + b where the candidate is strictly larger (so the first maximum wins)."""
-    (oh, ow), top, where = out, None, np.zeros(v.shape[:-2] + out, dtype=np.int32)
+    top, where = None, np.zeros(v.shape[:-2] + out, dtype=np.int32)
     for a in range(k[0]):
         for b in range(k[1]):
-            cand = v[..., a : a + s[0] * (oh - 1) + 1 : s[0], b : b + s[1] * (ow - 1) + 1 : s[1]]
+            cand = _at_offset(v, a, b, s, out)
             if top is None:  # offset 0 is in every window, and where starts at 0
                 top = cand.copy()
                 continue
