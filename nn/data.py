@@ -18,6 +18,13 @@ class DataLoader:
     (epoch) uses a new permutation drawn from the loader's own Generator, so the sequence
     of epochs is reproducible for a given `seed` and independent of global NumPy state.
     `drop_last=True` skips the final, smaller batch.
+
+    Each array is an ndarray, a Tensor (its data is used) or a nested list of equal-length
+    rows; a ragged list is refused with ValueError. `seed` is None (fresh entropy), a
+    non-negative int, or anything else `np.random.default_rng` takes (a sequence of such
+    ints, a SeedSequence); a `np.random.Generator` is used as is, so it is shared. Other
+    seeds (a str, a float, a bool) are refused with TypeError, a negative int with
+    ValueError.
     """
 
     def __init__(
@@ -40,12 +47,13 @@ class DataLoader:
             shapes = ", ".join(str(a.shape) for a in self.arrays)
             raise ValueError(
                 f"DataLoader: all arrays must have the same first dimension (one row per "
-                f"example); got shapes {shapes}."
+                f"example); got shapes {shapes}, that is lengths "
+                f"{', '.join(map(str, lengths))}. Give every array one row per example."
             )
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.rng = np.random.default_rng(seed)
+        self.rng = _generator(seed)
 
     @property
     def num_examples(self) -> int:
@@ -69,9 +77,70 @@ class DataLoader:
 
 
 def _as_array(a: Any, i: int) -> np.ndarray:
-    array = a.data if isinstance(a, Tensor) else np.asarray(a)
+    if isinstance(a, Tensor):
+        array = a.data
+    else:
+        try:
+            array = np.asarray(a)
+        except ValueError as err:  # NumPy's "inhomogeneous shape": a ragged nested list
+            where = _ragged(a) if _is_sequence(a) else ""
+            if not where:
+                raise ValueError(
+                    f"DataLoader: array {i} cannot be made into an ndarray: {err}"
+                ) from None
+            raise ValueError(
+                f"DataLoader: array {i} is a ragged nested list ({where}), so it is not an "
+                "array. Pad the rows to one length, or give an ndarray."
+            ) from None
     if array.ndim == 0:
         raise ValueError(
             f"DataLoader: array {i} is a scalar; every array needs a first (example) axis."
         )
     return array
+
+
+def _ragged(a: Any, path: str = "") -> str:
+    """Where a nested sequence first has rows of different lengths, for the message:
+    "row [0] has length 2 but row [1] has length 1"."""
+
+    def size(row: Any) -> str:
+        return f"has length {len(row)}" if _is_sequence(row) else "is a scalar"
+
+    rows = list(a)
+    for k, row in enumerate(rows[1:], start=1):
+        if size(row) != size(rows[0]):
+            return f"row {path}[0] {size(rows[0])} but row {path}[{k}] {size(row)}"
+    for k, row in enumerate(rows):
+        if _is_sequence(row):
+            found = _ragged(row, f"{path}[{k}]")
+            if found:
+                return found
+    return ""
+
+
+def _is_sequence(x: Any) -> bool:
+    if isinstance(x, (str, bytes)):
+        return False
+    try:
+        len(x)
+    except TypeError:  # no length, or a 0-d array
+        return False
+    return True
+
+
+def _generator(seed: Any) -> np.random.Generator:
+    """The loader's Generator: `seed` itself if it is one, else one seeded with it (by
+    `np.random.default_rng`, so whatever that accepts works), refusing bools."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    expected = "None, a non-negative int (or a sequence of them) or a np.random.Generator"
+    got = f"got {seed!r} ({type(seed).__name__})"
+    fix = "Pass an int such as seed=0."
+    if isinstance(seed, bool):
+        raise TypeError(f"DataLoader: seed must be {expected}; {got}. {fix}")
+    try:
+        return np.random.default_rng(seed)
+    except TypeError:
+        raise TypeError(f"DataLoader: seed must be {expected}; {got}. {fix}") from None
+    except ValueError as err:  # a negative int, for one
+        raise ValueError(f"DataLoader: seed must be {expected}; {got}: {err}. {fix}") from None

@@ -15,6 +15,7 @@ changed between steps (`opt.param_groups[0]["lr"] = 1e-4`).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -42,20 +43,42 @@ class Optimizer:
                 f"{type(self).__name__} got an empty parameter list; pass "
                 "model.parameters() of a model that has parameters."
             )
-        if not isinstance(groups[0], dict):
+        if not any(isinstance(g, dict) for g in groups):
             groups = [{"params": groups}]
-        seen: set[int] = set()
         for group in groups:
-            self.add_param_group(group, seen)
+            self.add_param_group(group)
 
-    def add_param_group(self, group: dict[str, Any], seen: set[int] | None = None) -> None:
+    def add_param_group(self, group: dict[str, Any]) -> None:
         """Add a group `{"params": [...], **settings}`; missing settings take the
-        optimiser's defaults."""
+        optimiser's defaults.
+
+        Every group needs a "params" entry (a Tensor or an iterable of them; an empty
+        list is allowed). A parameter listed twice in one group is kept once; a parameter
+        that is already in another group is refused with ValueError, since it would be
+        updated twice per step with two sets of settings."""
         name = type(self).__name__
-        if seen is None:
-            seen = {id(p) for g in self.param_groups for p in g["params"]}
-        params = group.get("params")
-        params = [params] if isinstance(params, Tensor) else list(params or [])
+        index = len(self.param_groups)
+        if not isinstance(group, dict):
+            raise TypeError(
+                f"{name}: parameter group {index} is a {type(group).__name__}; when groups "
+                'are given, each must be a dict such as {"params": [w, b], "lr": 0.1}.'
+            )
+        if "params" not in group:
+            raise ValueError(
+                f'{name}: parameter group {index} has no "params" entry (its keys are '
+                f'{sorted(group)}); each group needs a "params" entry, such as '
+                '{"params": model.fc.parameters(), "lr": 0.1}.'
+            )
+        params = group["params"]
+        if isinstance(params, Tensor):
+            params = [params]
+        elif isinstance(params, (str, bytes, dict)) or not isinstance(params, Iterable):
+            raise TypeError(
+                f'{name}: the "params" entry of parameter group {index} must be a Tensor or '
+                f"an iterable of Tensors, such as model.parameters(); got "
+                f"{type(params).__name__}."
+            )
+        owner = {id(p): i for i, g in enumerate(self.param_groups) for p in g["params"]}
         kept = []
         for p in params:
             if not isinstance(p, Tensor):
@@ -65,24 +88,43 @@ class Optimizer:
                     f"{name} can only optimise leaf tensors that require grad; got a tensor "
                     f"of shape {p.shape} with requires_grad={p.requires_grad}, op={p.op}."
                 )
-            if id(p) in seen:
-                continue  # the same parameter twice would be updated twice
-            seen.add(id(p))
+            if id(p) in owner:
+                if owner[id(p)] == index:
+                    continue  # listed twice in this group: updated once
+                raise ValueError(
+                    f"{name}: a parameter of shape {p.shape} is in parameter group "
+                    f"{owner[id(p)]} and again in parameter group {index}; each parameter "
+                    "may appear in one group only. Remove it from one of the groups."
+                )
+            owner[id(p)] = index
             kept.append(p)
         settings = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}}
         unknown = set(settings) - set(self.defaults)
         if unknown:
-            raise TypeError(f"{name}: unknown setting(s) {sorted(unknown)} in a parameter group.")
-        self._validate(settings)
+            raise TypeError(
+                f"{name}: unknown setting(s) {sorted(unknown)} in parameter group {index}; "
+                f"the settings are {sorted(self.defaults)}."
+            )
+        where = f" (in parameter group {index})" if set(group) - {"params"} else ""
+        self._validate(settings, where)
         self.param_groups.append({"params": kept, **settings})
 
-    def _validate(self, settings: dict[str, Any]) -> None:
+    def _validate(self, settings: dict[str, Any], where: str = "") -> None:
+        """Refuse settings that are not finite numbers >= 0 (TypeError for a value that is
+        not a number at all, ValueError for one out of range)."""
         name = type(self).__name__
         for key in ("lr", "momentum", "dampening", "weight_decay", "eps"):
             if key in settings:
                 value = settings[key]
-                if not isinstance(value, (int, float, np.number)) or not value >= 0:
-                    raise ValueError(f"{name}: {key} must be a number >= 0; got {value!r}.")
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    raise TypeError(
+                        f"{name}: {key} must be a number >= 0{where}; got {value!r} "
+                        f"({type(value).__name__})."
+                    )
+                if not (0 <= value < math.inf):
+                    raise ValueError(
+                        f"{name}: {key} must be a number >= 0 and finite{where}; got {value!r}."
+                    )
 
     def zero_grad(self) -> None:
         """Clear the gradients of every parameter (sets `.grad` to None)."""
@@ -150,11 +192,6 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
         nesterov: bool = False,
     ) -> None:
-        if nesterov and (momentum <= 0 or dampening != 0):
-            raise ValueError(
-                f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0; got "
-                f"momentum={momentum}, dampening={dampening}."
-            )
         defaults = dict(
             lr=lr,
             momentum=momentum,
@@ -163,6 +200,15 @@ class SGD(Optimizer):
             nesterov=nesterov,
         )
         super().__init__(params, defaults)
+
+    def _validate(self, settings: dict[str, Any], where: str = "") -> None:
+        super()._validate(settings, where)
+        momentum, dampening = settings["momentum"], settings["dampening"]
+        if settings["nesterov"] and (momentum <= 0 or dampening != 0):
+            raise ValueError(
+                f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0{where}; got "
+                f"momentum={momentum}, dampening={dampening}."
+            )
 
     def _update(
         self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
@@ -208,13 +254,32 @@ class Adam(Optimizer):
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad)
         super().__init__(params, defaults)
 
-    def _validate(self, settings: dict[str, Any]) -> None:
-        super()._validate(settings)
-        betas = settings["betas"]
-        if len(betas) != 2 or not all(0.0 <= b < 1.0 for b in betas):
-            raise ValueError(
-                f"{type(self).__name__}: betas must be two numbers in [0, 1); got {betas!r}."
+    def _validate(self, settings: dict[str, Any], where: str = "") -> None:
+        """Also refuse betas that are not a pair of numbers in [0, 1)."""
+        super()._validate(settings, where)
+        name, betas = type(self).__name__, settings["betas"]
+        expected = "two numbers in [0, 1), such as betas=(0.9, 0.999)"
+        if isinstance(betas, (str, bytes, dict)) or not isinstance(betas, Iterable):
+            raise TypeError(
+                f"{name}: betas must be {expected}{where}; got {betas!r} ({type(betas).__name__})."
             )
+        values = list(betas)
+        if len(values) != 2:
+            raise ValueError(
+                f"{name}: betas must be {expected}{where}; got {betas!r}, which holds "
+                f"{len(values)} value(s)."
+            )
+        for which, b in zip(("beta1", "beta2"), values, strict=True):
+            if isinstance(b, bool) or not isinstance(b, numbers.Real):
+                raise TypeError(
+                    f"{name}: betas must be {expected}{where}; got {betas!r}, whose {which} "
+                    f"is a {type(b).__name__}."
+                )
+            if not 0.0 <= b < 1.0:
+                raise ValueError(
+                    f"{name}: betas must be {expected}{where}; got {betas!r}, whose {which} "
+                    f"{b!r} is outside [0, 1)."
+                )
 
     def _update(
         self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]

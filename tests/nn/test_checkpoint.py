@@ -1,5 +1,9 @@
 """state_dict / load_state_dict and nn.save / nn.load (.npz, never pickle)."""
 
+import os
+import stat
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -159,3 +163,94 @@ def test_state_dict_errors_are_both_runtime_and_value_errors():
     for kind in (RuntimeError, ValueError):
         with pytest.raises(kind, match="size mismatch for weight"):
             model.load_state_dict(bad)
+
+
+def test_a_checkpoint_loads_within_the_default_budget_and_a_smaller_one_refuses_it(tmp_path):
+    net = trained_net()
+    path = tmp_path / "net.npz"
+    nn.save(net, path)
+    assert list(nn.load(path)) == KEYS  # default budget: 1 GiB
+    with zipfile.ZipFile(path) as archive:
+        sizes = [info.file_size for info in archive.infolist()]
+    assert list(nn.load(path, max_bytes=sum(sizes))) == KEYS  # exactly the budget
+    with pytest.raises(ValueError) as err:
+        nn.load(path, max_bytes=sum(sizes) - 1)
+    message = str(err.value)
+    assert "member 'fc2.bias.npy'" in message and f"{sizes[-1]} bytes" in message
+    assert f"max_bytes={sum(sizes) - 1} bytes" in message
+    assert "max_bytes keyword" in message and f"max_bytes={sum(sizes)})" in message
+    with pytest.raises(ValueError, match=r"member 'conv.weight.npy' would decompress to "
+                                         r"\d+ bytes.*max_bytes=100 bytes"):  # fmt: skip
+        nn.load(path, max_bytes=100)
+
+
+def test_a_compressed_npz_loads_with_the_same_numbers(tmp_path):
+    state = trained_net().state_dict()
+    np.savez_compressed(tmp_path / "c.npz", **state)
+    loaded = nn.load(tmp_path / "c.npz")
+    assert list(loaded) == KEYS
+    for key, value in state.items():
+        assert loaded[key].dtype == value.dtype
+        np.testing.assert_array_equal(loaded[key], value)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o444], ids=oct)
+def test_saving_over_a_checkpoint_keeps_its_permission_bits(tmp_path, mode):
+    path = tmp_path / "net.npz"
+    nn.save({"w": np.zeros(2)}, path)
+    path.chmod(mode)
+    nn.save({"w": np.ones(3)}, path)
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+    assert nn.load(path)["w"].tolist() == [1.0, 1.0, 1.0]
+    assert os.listdir(tmp_path) == ["net.npz"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permission bits")
+def test_a_new_checkpoint_gets_ordinary_permissions_and_a_private_one_stays_private(
+    tmp_path, monkeypatch
+):
+    umask = os.umask(0o022)
+    try:
+        nn.save({"w": np.zeros(2)}, tmp_path / "new.npz")
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == 0o644
+    (tmp_path / "new.npz").chmod(0o600)
+    seen = []
+    write_array = np.lib.format.write_array
+
+    def spy(fp, array, **kwargs):  # the temporary file's mode while it is being written
+        seen.extend(stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir() if ".tmp-" in p.name)
+        return write_array(fp, array, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", spy)
+    nn.save({"w": np.ones(2)}, tmp_path / "new.npz")
+    assert seen == [0o600]
+
+
+@pytest.mark.parametrize("error", [OSError("No space left on device"), KeyboardInterrupt()])
+def test_a_save_that_fails_part_way_leaves_the_old_checkpoint_and_no_temporary_file(
+    tmp_path, monkeypatch, error
+):
+    path = tmp_path / "net.npz"
+    nn.save(trained_net(), path)
+    before = path.read_bytes()
+    write_array = np.lib.format.write_array
+    calls = []
+
+    def fail_on_the_third(fp, array, **kwargs):  # half a member written, then the failure
+        calls.append(1)
+        if len(calls) == 3:
+            fp.write(b"\0" * 100)
+            raise error
+        return write_array(fp, array, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", fail_on_the_third)
+    with pytest.raises(type(error)):
+        nn.save(Net(seed=5), path)
+    assert len(calls) == 3
+    assert os.listdir(tmp_path) == ["net.npz"]
+    assert path.read_bytes() == before
+    monkeypatch.undo()
+    assert list(nn.load(path)) == KEYS

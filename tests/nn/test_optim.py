@@ -1,5 +1,7 @@
 """Optimisers against PyTorch's update formulas written out in NumPy."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -213,3 +215,99 @@ def test_only_leaf_tensors_that_require_grad_are_accepted():
         SGD(w, lr=0.1)
     with pytest.raises(TypeError, match="only optimise Tensors"):
         SGD([np.zeros(2)], lr=0.1)
+
+
+def test_a_parameter_in_two_groups_is_refused():
+    w, b = nn.Parameter(np.zeros((2, 3))), nn.Parameter(np.zeros(3))
+    message = r"parameter of shape \(2, 3\) is in parameter group 0 and again in parameter group 1"
+    with pytest.raises(ValueError, match=message):
+        SGD([{"params": [w]}, {"params": [b, w], "lr": 0.5}], lr=0.1)
+    opt = Adam([{"params": [w]}, {"params": [b]}])
+    with pytest.raises(ValueError, match=r"shape \(3,\) is in parameter group 1 and again in "
+                                         r"parameter group 2"):  # fmt: skip
+        opt.add_param_group({"params": [b]})
+    assert len(opt.param_groups) == 2  # the refused group was not added
+    # listed twice within one group: kept once, so it is updated once per step
+    assert SGD([w, w, b], lr=0.1).param_groups[0]["params"] == [w, b]
+
+
+@pytest.mark.parametrize(
+    "groups, kind, message",
+    [
+        ([{"params": []}, {"lr": 0.1}], ValueError, 'group 1 has no "params" entry'),
+        ([{"lr": 0.1}], ValueError, 'each group needs a "params" entry'),
+        ([{"params": None}], TypeError, '"params" entry of parameter group 0 must be'),
+        ([{"params": []}, "w"], TypeError, "parameter group 1 is a str"),
+        ([W0, {"params": []}], TypeError, "parameter group 0 is a ndarray; when groups"),
+    ],
+    ids=["second-without-params", "only-without-params", "params-None", "str", "mixed"],
+)
+def test_a_malformed_group_is_refused(groups, kind, message):
+    with pytest.raises(kind, match=message):
+        SGD(groups, lr=0.1)
+
+
+@pytest.mark.parametrize("cls", [Adam, AdamW])
+@pytest.mark.parametrize(
+    "betas, kind, message",
+    [
+        ("ab", TypeError, r"got 'ab' \(str\)"),
+        (0.9, TypeError, r"got 0.9 \(float\)"),
+        (None, TypeError, r"got None \(NoneType\)"),
+        (("a", 0.9), TypeError, r"got \('a', 0.9\), whose beta1 is a str"),
+        ((0.9,), ValueError, r"got \(0.9,\), which holds 1 value"),
+        ((0.9, 0.99, 0.999), ValueError, "which holds 3 values?"),
+        ((-0.1, 0.9), ValueError, r"whose beta1 -0.1 is outside \[0, 1\)"),
+        ((0.9, 1.5), ValueError, r"whose beta2 1.5 is outside \[0, 1\)"),
+        ((0.9, float("nan")), ValueError, "whose beta2 nan is outside"),
+    ],
+    ids=["str", "float", "None", "str-beta", "one", "three", "negative", "1.5", "nan"],
+)
+def test_malformed_betas_are_refused_with_the_value_and_what_is_expected(cls, betas, kind, message):
+    with pytest.raises(kind) as err:
+        cls([nn.Parameter(np.zeros(2))], betas=betas)
+    text = str(err.value)
+    assert text.startswith(f"{cls.__name__}: betas must be two numbers in [0, 1)"), text
+    assert re.search(message, text), text
+
+
+@pytest.mark.parametrize(
+    "make, kind, message",
+    [
+        (lambda p: SGD(p, lr="0.1"), TypeError, r"SGD: lr must be a number >= 0; got '0.1'"),
+        (lambda p: SGD(p, lr=True), TypeError, r"lr must be .*got True \(bool\)"),
+        (lambda p: SGD(p, lr=float("inf")), ValueError, "lr must be a number >= 0 and finite"),
+        (lambda p: SGD(p, lr=0.1, momentum="0.9"), TypeError, "SGD: momentum must be"),
+        (lambda p: SGD(p, lr=0.1, momentum=None, nesterov=True), TypeError, "momentum must"),
+        (lambda p: SGD(p, lr=0.1, dampening=-0.5), ValueError, "dampening must be"),
+        (lambda p: Adam(p, eps=None), TypeError, r"Adam: eps must be .*got None"),
+        (lambda p: Adam(p, eps=float("nan")), ValueError, "Adam: eps must be"),
+        (lambda p: AdamW(p, weight_decay="1e-2"), TypeError, "AdamW: weight_decay must be"),
+        (lambda p: AdamW(p, weight_decay=float("inf")), ValueError, "weight_decay must be"),
+    ],
+    ids=[
+        "lr-str",
+        "lr-bool",
+        "lr-inf",
+        "momentum-str",
+        "momentum-None-nesterov",
+        "dampening-negative",
+        "eps-None",
+        "eps-nan",
+        "weight_decay-str",
+        "weight_decay-inf",
+    ],
+)
+def test_settings_that_are_not_finite_numbers_are_refused(make, kind, message):
+    with pytest.raises(kind, match=message):
+        make([nn.Parameter(np.zeros(2))])
+
+
+def test_a_bad_setting_in_a_group_names_the_group():
+    w, b = nn.Parameter(np.zeros(2)), nn.Parameter(np.zeros(2))
+    with pytest.raises(ValueError, match=r"lr must be .* \(in parameter group 1\); got -1"):
+        SGD([{"params": [w]}, {"params": [b], "lr": -1}], lr=0.1)
+    with pytest.raises(ValueError, match=r"betas must be .* \(in parameter group 1\)"):
+        Adam([{"params": [w]}, {"params": [b], "betas": (0.9, 1.0)}])
+    with pytest.raises(ValueError, match=r"Nesterov .* \(in parameter group 0\); got momentum=0"):
+        SGD([{"params": [w], "momentum": 0}], lr=0.1, momentum=0.9, nesterov=True)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import struct
+import time
+import tracemalloc
 import zipfile
 from collections import OrderedDict
 from pathlib import Path
@@ -203,6 +206,149 @@ def test_loading_writes_nothing_to_disk(tmp_path):
     assert (sorted(os.listdir(tmp_path.parent)), sorted(os.listdir(tmp_path))) == before
     with pytest.raises(ValueError, match="unexpected keys"):
         model().load_state_dict(state)
+
+
+# ---- zip bombs: small files that decompress to far more -------------------------------------
+
+MiB = 1 << 20
+
+
+def npy_header(items: int) -> bytes:
+    """A version 1.0 .npy header for `items` float64 values (128 bytes)."""
+    header = io.BytesIO()
+    fields = {"descr": "<f8", "fortran_order": False, "shape": (items,)}
+    np.lib.format.write_array_header_1_0(header, fields)
+    return header.getvalue()
+
+
+def bomb(
+    path: Path, nbytes: int, compression: int = zipfile.ZIP_DEFLATED, items: int | None = None
+) -> Path:
+    """One member, 'w.npy': a header declaring `items` float64 (by default, honestly,
+    `nbytes // 8`), then `nbytes` of zeros streamed through the compressor, so that the
+    file stays small."""
+    zeros = bytes(MiB)
+    with zipfile.ZipFile(path, "w", compression) as archive:
+        with archive.open("w.npy", "w") as member:
+            member.write(npy_header(nbytes // 8 if items is None else items))
+            for _ in range(nbytes // MiB):
+                member.write(zeros)
+    return path
+
+
+def declare(path: Path, file_size: int) -> Path:
+    """Rewrite the uncompressed size that the zip directory (and the local header)
+    declares for the first member, leaving its data as it is."""
+    data = bytearray(path.read_bytes())
+    struct.pack_into("<I", data, 22, file_size)
+    struct.pack_into("<I", data, data.rindex(b"PK\x01\x02") + 24, file_size)
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def bomb_256_mib(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A deflated member of 2**25 float64 (256 MiB) in a file of about 250 KiB."""
+    return bomb(tmp_path_factory.mktemp("bomb") / "bomb.npz", 256 * MiB)
+
+
+def traced(call: Any) -> tuple[Any, int, float]:
+    """What `call()` returned or raised, the peak of traced memory while it ran, and the
+    seconds it took."""
+    already = tracemalloc.is_tracing()
+    if already:
+        tracemalloc.reset_peak()
+    else:
+        tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    start = time.perf_counter()
+    try:
+        outcome = call()
+    except Exception as err:  # handed to the caller to check
+        outcome = err
+    seconds = time.perf_counter() - start
+    peak = tracemalloc.get_traced_memory()[1] - base
+    if not already:
+        tracemalloc.stop()
+    return outcome, peak, seconds
+
+
+def test_a_deflated_256_mib_member_over_the_budget_is_refused_before_allocating(bomb_256_mib):
+    """The zip directory and the .npy header both declare 256 MiB honestly; a budget of
+    64 MiB refuses it before a byte of it is decompressed."""
+    assert bomb_256_mib.stat().st_size < MiB
+    outcome, peak, seconds = traced(lambda: nn.load(bomb_256_mib, max_bytes=64 * MiB))
+    assert isinstance(outcome, ValueError), outcome
+    message = str(outcome)
+    for fragment in ("member 'w.npy'", "268435584 bytes (256.0 MiB)",
+                     "max_bytes=67108864 bytes (64.0 MiB)", "with the max_bytes keyword",
+                     "nn.load(path, max_bytes=268435584)"):  # fmt: skip
+        assert fragment in message, message
+    assert peak < 2 * MiB, f"peak {peak / MiB:.1f} MiB"
+    assert seconds < 1.0
+
+
+def test_within_the_budget_a_member_is_read_once_into_its_array(bomb_256_mib):
+    """The default budget (1 GiB) admits the 256 MiB member: it is read in pieces straight
+    into its array, so the peak is that array plus a few MiB (not a bytes object and a
+    copy of it, 512 MiB)."""
+    outcome, peak, _ = traced(lambda: nn.load(bomb_256_mib))
+    assert isinstance(outcome, dict), outcome
+    array = outcome["w"]
+    assert array.shape == (2**25,) and array.dtype == np.float64 and not array.any()
+    assert peak < array.nbytes + 8 * MiB, f"peak {peak / MiB:.1f} MiB"
+
+
+def test_the_default_budget_of_one_gib_is_checked_against_the_zip_directory(tmp_path):
+    """A small member whose directory entry declares 2 GiB is refused by default from
+    the directory alone: nothing is decompressed or allocated."""
+    path = declare(zip_of(tmp_path / "big.npz", {"w.npy": npy_bytes(np.zeros(3))}), 2**31)
+    outcome, peak, _ = traced(lambda: nn.load(path))
+    assert isinstance(outcome, ValueError), outcome
+    assert "'w.npy'" in str(outcome) and "2147483648 bytes (2.0 GiB)" in str(outcome)
+    assert "max_bytes=1073741824 bytes (1.0 GiB)" in str(outcome)
+    assert nn.serialization.DEFAULT_MAX_BYTES == 1 << 30
+    assert peak < MiB
+
+
+def test_the_budget_is_shared_by_all_members(tmp_path):
+    """Three 1 MiB members, each within a 2.5 MiB budget, are refused together; the
+    message names the member that crosses the budget and what came before it."""
+    members = {f"w{k}.npy": npy_bytes(np.zeros(MiB // 8)) for k in range(3)}
+    path = zip_of(tmp_path / "three.npz", members)
+    with pytest.raises(ValueError, match=r"'w2.npy'.*after 2097408 bytes \(2.0 MiB\) in "
+                                         r"earlier members.*max_bytes="):  # fmt: skip
+        nn.load(path, max_bytes=5 * MiB // 2)
+    assert sorted(nn.load(path, max_bytes=3 * MiB + 384)) == ["w0", "w1", "w2"]  # just fits
+
+
+def test_a_member_whose_stream_is_longer_than_declared_is_not_read_past_it(tmp_path):
+    """A header and a directory entry that agree on 8,000 bytes of data, in front of a
+    deflate stream of 32 MiB: only the declared bytes are decompressed, and the CRC
+    (computed over the whole stream) then refuses the member."""
+    path = declare(bomb(tmp_path / "long.npz", 32 * MiB, items=1000), 128 + 8000)
+    outcome, peak, seconds = traced(lambda: nn.load(path))
+    assert isinstance(outcome, ValueError) and "corrupt" in str(outcome), outcome
+    assert peak < 4 * MiB, f"peak {peak / MiB:.1f} MiB"
+    assert seconds < 1.0
+
+
+def test_a_bzip2_member_is_refused_before_decompressing(tmp_path):
+    """bzip2 packs 64 MiB of zeros into a few hundred bytes and zipfile decompresses a
+    bzip2 block without a size limit, so only stored and deflated members are read."""
+    path = bomb(tmp_path / "bz2.npz", 64 * MiB, zipfile.ZIP_BZIP2)
+    assert path.stat().st_size < 1024
+    outcome, peak, _ = traced(lambda: nn.load(path))
+    assert isinstance(outcome, ValueError), outcome
+    assert "'w.npy'" in str(outcome) and "compression method 12" in str(outcome)
+    assert peak < MiB, f"peak {peak / MiB:.1f} MiB"
+
+
+def test_max_bytes_must_be_a_non_negative_int():
+    with pytest.raises(TypeError, match="max_bytes must be an int"):
+        nn.load("unused.npz", max_bytes=1.5)
+    with pytest.raises(ValueError, match="max_bytes must be >= 0"):
+        nn.load("unused.npz", max_bytes=-1)
 
 
 # ---- sound files that do not fit the model ------------------------------------------------
