@@ -1,10 +1,13 @@
 """autograd_core: the Tensor, the graph and its backward pass (the grad_table algorithm),
 grad modes, hooks, `grad`, function transforms, gradient checks and graph rendering.
 
-Reading order: `tensor.py` (what a node holds) -> `engine.py` (how ops record nodes and
-how backward walks them) -> `grad_mode.py` -> `func.py` -> `gradcheck.py`.
+Reading order: `tensor.py` (the array and its node) -> `graph.py` (the node, the
+topological order) -> `op.py` (`defop`: how a primitive is declared and how a call
+becomes a node) -> `engine.py` (the grad_table loop) -> `grad_mode.py` -> `func.py` ->
+`gradcheck.py`.
 
-The engine modules never import `ops`; this package imports it last, so that
+The modules of this package never import `ops` or `nn`. This file gathers and binds:
+it attaches `backward` and `draw` to Tensor, and imports `ops` last, so that
 `from autograd_core import Tensor` gives Tensors with their operators bound. Rendering
 (and graphviz) is imported on the first `draw`, `trace_backward` or `explain` call.
 """
@@ -13,9 +16,10 @@ from typing import Any
 
 from . import func
 from .anomaly import detect_anomaly
-from .engine import grad
+from .engine import grad, tensor_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .op import defop
 from .tensor import Tensor, tensor
 
 # isort: split
@@ -46,9 +50,19 @@ def explain(x: Tensor, root: Tensor) -> Any:
     return diagnose(x, root)
 
 
+def _tensor_draw(self: Tensor, **options: Any) -> Any:
+    """Same as `autograd_core.draw(self, **options)`."""
+    return draw(self, **options)
+
+
+Tensor.backward = tensor_backward  # type: ignore[attr-defined]
+Tensor.draw = _tensor_draw  # type: ignore[attr-defined]
+
+
 __all__ = [
     "GradcheckError",
     "Tensor",
+    "defop",
     "detect_anomaly",
     "draw",
     "enable_grad",

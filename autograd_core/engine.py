@@ -1,129 +1,68 @@
-"""How a graph is recorded and how gradients flow back through it (op-agnostic).
+"""Backward: the grad_table algorithm, over any graph of `graph.Node`s (op-agnostic).
 
-Forward: every primitive op calls `record(op, out, inputs, vjps)`. When grad mode is on
-and some input requires grad, the output Tensor keeps its parents, one vjp closure per
-parent and the values those closures read.
+The output's gradient is 1; then, in reverse topological order, each tensor's entry of
+the table is complete (every child has sent its contribution), and it is sent through
+the vjp of each of its op's inputs and summed into that input's entry:
 
-Backward is the grad_table algorithm. The output's gradient is 1; then, in reverse
-topological order, each node's gradient is complete (all its children have sent their
-contributions) and it sends `vjp(g, out, *inputs)` to each parent, summed into the table:
+    grad_table[parent] += vjp(grad_table[tensor], ...)      (the chain rule, one edge)
 
-    grad_table[parent] += vjp(grad_table[node], ...)      (the chain rule, one edge)
+`backpropagate` is that loop and nothing else. What happens when an entry is complete
+(hooks, accumulation into `.grad`, collecting the gradients `grad()` asked for) is the
+caller's `complete` function; whoever watches the loop (`trace_backward`,
+`detect_anomaly`) passes an `observe` function, called once per edge.
 
-A vjp may return a gradient of the broadcast shape; `sum_to_shape` reduces it to the
-parent's shape in one place, so no op repeats that logic.
-
-With `create_graph=True` the closures receive Tensors instead of arrays and build a graph
-of their own, so gradients of gradients work to any order.
+A vjp may return a gradient of the broadcast shape; `fit` reduces it to the parent's
+shape (`sum_to_shape`) and dtype in one place, so no op repeats that logic. With
+`create_graph=True` the vjps receive Tensors instead of arrays and build a graph of
+their own, so gradients of gradients work to any order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from .grad_mode import set_grad_enabled, state
+from .graph import Node, topological_order
 from .tensor import Tensor, lock
 
-Vjp = Callable[..., Any]
+# complete(tensor, g) -> g, called once per tensor whose gradient is complete
+Complete = Callable[[Tensor, Any], Any]
+# observe(child, index, parent, raw, fitted), called once per edge
+Observe = Callable[[Tensor, int, Tensor, Any, Any], None]
 
 
-def record(op: str, out: Any, inputs: tuple[Any, ...], vjps: tuple[Vjp | None, ...]) -> Tensor:
-    """Wrap the result `out` of primitive `op` and, when gradients are wanted, remember
-    how to send them back to each input that requires grad.
-
-    `vjps[i](g, out, *inputs)` returns the gradient for `inputs[i]` given `g`, the
-    gradient of `out`. Its arguments are arrays in ordinary backward and Tensors under
-    `create_graph=True`, so closures must use operators, array methods and NumPy
-    functions only; anything captured from the forward must be a constant (a mask,
-    an axis, a shape), never a differentiable value.
-    """
-    t = Tensor._wrap(lock(out))
-    st = state
-    if not st.grad_enabled:
-        return t
-    parents: list[Tensor | None] = []
-    saved: list[Any] = [t._data]
-    needed = False
-    for x in inputs:  # a plain loop: this runs once per op
-        if isinstance(x, Tensor):
-            saved.append(x._data)
-            if x.requires_grad:
-                parents.append(x)
-                needed = True
-                continue
-        else:
-            saved.append(_saved_value(x))
-        parents.append(None)
-    if not needed:
-        return t
-    t.requires_grad = True
-    t.op = op
-    t._parents = tuple(parents)
-    t._vjps = vjps  # backward skips the entries whose parent is None
-    t._saved = tuple(saved)
-    if st.scope:
-        t._scope = st.scope
-    if st.anomaly:
-        from .anomaly import user_frame
-
-        t._origin = user_frame()
-    return t
-
-
-def _saved_value(x: Any) -> Any:
-    """A constant input as the closures will see it."""
-    if type(x) is np.ndarray and x.flags.writeable:
-        return lock(x.copy())  # the caller may write into its array before backward
-    return x
-
-
-def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
-    """Undo broadcasting: sum `g` (array or Tensor) down to `shape`."""
-    if g.shape == shape:
-        return g
-    lead = g.ndim - len(shape)
-    if lead >= 0:
-        axes = tuple(range(lead)) + tuple(
-            lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
-        )
-        g = g.sum(axis=axes, keepdims=True)
-        if lead:
-            g = g.reshape(shape)
-    return g
-
-
-def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
-    """Every tensor that requires grad and reaches a root, parents before children.
-
-    Iterative depth-first search, so a chain of a million ops needs no recursion.
-    """
-    order: list[Tensor] = []
-    seen: set[Tensor] = set()
-    stack: list[tuple[Tensor, bool]] = [(r, False) for r in roots if r.requires_grad]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        if node in seen:
-            continue
-        seen.add(node)
-        stack.append((node, True))
-        if node.op is not None:
-            if node._vjps is None:
-                raise RuntimeError(
-                    f"Trying to backward through the graph a second time: the values "
-                    f"saved by '{node.op}' (output shape {node.shape}) were freed by the "
-                    "first backward(). Pass retain_graph=True to the first backward() or "
-                    "grad() call if you need to go through the graph again."
-                )
-            for p in node._parents:  # type: ignore[union-attr]
-                if p is not None and p not in seen:
-                    stack.append((p, False))
-    return order
+def backpropagate(
+    order: Sequence[Tensor],
+    table: dict[Tensor, Any],
+    complete: Complete,
+    *,
+    create_graph: bool = False,
+    retain_graph: bool = False,
+    observe: Observe | None = None,
+) -> None:
+    """The grad_table algorithm over `order` (parents before children), starting from the
+    seeds in `table`. Unless `retain_graph`, each node's saved values are freed once used."""
+    arguments = graph_args if create_graph else saved_args
+    with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore"):
+        for tensor in reversed(order):
+            g = table.pop(tensor, None)
+            if g is None:
+                continue  # not on a path to a root
+            g = complete(tensor, g)
+            node = tensor._node
+            if node is None:
+                continue  # a leaf: nothing further back
+            for i, parent, raw in node.vjps(g, arguments(tensor)):
+                c = fit(raw, node, i)
+                if observe is not None:
+                    observe(tensor, i, parent, raw, c)
+                table[parent] = table[parent] + c if parent in table else c
+            if not retain_graph:
+                node.free()
 
 
 def backward(
@@ -132,75 +71,73 @@ def backward(
     retain_graph: bool = False,
     create_graph: bool = False,
 ) -> None:
-    """Accumulate d(roots)/d(leaf) into every reachable leaf's `.grad`.
+    """Accumulate d(roots)/d(leaf) into every reachable leaf's `.grad` (and the `.grad`
+    of non-leaves that called `retain_grad()`).
 
     As in PyTorch, `create_graph=True` keeps the graph (the new one refers to it)."""
-    seeds = _seeds(roots, grads, "backward", create_graph)
-    run(roots, seeds, retain_graph=retain_graph or create_graph, create_graph=create_graph)
+    table = seeds(roots, grads, "backward", create_graph)
+
+    def complete(tensor: Tensor, g: Any) -> Any:
+        if tensor._hooks:
+            g = run_hooks(tensor, g, create_graph)
+        if tensor._node is None or tensor._retains_grad:
+            accumulate(tensor, g, create_graph)
+        return g
+
+    backpropagate(
+        topological_order(roots),
+        table,
+        complete,
+        create_graph=create_graph,
+        retain_graph=retain_graph or create_graph,
+        observe=check_finite if state.anomaly else None,
+    )
 
 
-def run(
-    roots: Sequence[Tensor],
-    seeds: Sequence[Any],
+def tensor_backward(
+    self: Tensor, grad: Any = None, retain_graph: bool = False, create_graph: bool = False
+) -> None:
+    """Fill `.grad` of the leaves this tensor depends on: the grad_table algorithm from
+    this tensor, seeded with `grad` (1 for a one-element tensor)."""
+    backward((self,), None if grad is None else (grad,), retain_graph, create_graph)
+
+
+def gradients(
+    outputs: Sequence[Tensor],
+    table: dict[Tensor, Any],
+    wanted: Sequence[Tensor],
     *,
     retain_graph: bool,
     create_graph: bool,
-    wanted: Sequence[Tensor] | None = None,
 ) -> dict[Tensor, Any]:
-    """The grad_table algorithm. Without `wanted`, gradients accumulate into leaves'
-    `.grad` (and retained non-leaves'); with it, nothing is accumulated and the gradients
-    of the `wanted` tensors are returned instead."""
-    order = topological_order(roots)
-    targets = None if wanted is None else set(wanted)
-    if targets is not None:
-        order = _prune(order, targets)
-    table: dict[Tensor, Any] = {}
-    for root, seed in zip(roots, seeds, strict=False):
-        if root.requires_grad:
-            table[root] = table[root] + seed if root in table else seed
+    """The gradients of `wanted` tensors from the seeds in `table`, touching no `.grad`;
+    only the part of the graph that leads to a wanted tensor is visited."""
+    targets = set(wanted)
     found: dict[Tensor, Any] = {}
-    accumulate = targets is None
-    anomaly = state.anomaly
-    with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore"):
-        for node in reversed(order):
-            g = table.pop(node, None)
-            if g is None:
-                continue
-            if node._hooks:
-                g = _run_hooks(node, g, create_graph)
-            if not accumulate:
-                if node in targets:  # type: ignore[operator]
-                    found[node] = g
-            elif node.op is None or node._retains_grad:
-                _accumulate(node, g, create_graph)
-            if node.op is None:
-                continue
-            saved = node._saved
-            args = _graph_args(node) if create_graph else saved
-            vjps = node._vjps
-            for i, parent in enumerate(node._parents):  # type: ignore[arg-type]
-                if parent is None:
-                    continue
-                c = vjps[i](g, *args)  # type: ignore[index]
-                value = saved[i + 1]  # type: ignore[index]
-                try:  # arrays, NumPy scalars and Tensors of the right kind pass as they are
-                    if c.shape != value.shape or c.dtype != value.dtype:
-                        c = _fit(c, node, i)
-                except AttributeError:  # a Python number
-                    c = _fit(c, node, i)
-                if anomaly:
-                    _check_finite(c, node, i)
-                table[parent] = table[parent] + c if parent in table else c
-            if not retain_graph:
-                node._vjps = node._saved = None
+
+    def complete(tensor: Tensor, g: Any) -> Any:
+        if tensor._hooks:
+            g = run_hooks(tensor, g, create_graph)
+        if tensor in targets:
+            found[tensor] = g
+        return g
+
+    backpropagate(
+        _prune(topological_order(outputs), targets),
+        table,
+        complete,
+        create_graph=create_graph,
+        retain_graph=retain_graph,
+        observe=check_finite if state.anomaly else None,
+    )
     return found
 
 
-def _seeds(
+def seeds(
     roots: Sequence[Tensor], grads: Sequence[Any] | None, caller: str, create_graph: bool
-) -> list[Any]:
-    """The starting gradients: ones for a scalar root, else what the caller gave."""
-    seeds = []
+) -> dict[Tensor, Any]:
+    """The starting grad_table: ones for a one-element root, else what the caller gave."""
+    table: dict[Tensor, Any] = {}
     for k, root in enumerate(roots):
         if not isinstance(root, Tensor):
             raise TypeError(f"{caller}() expects Tensors to differentiate; got {type(root)}.")
@@ -222,7 +159,13 @@ def _seeds(
         elif isinstance(g, Tensor):
             g = g if create_graph else g.data
         if not isinstance(g, Tensor):
-            g = lock(np.array(g, dtype=root.dtype))
+            given = np.asarray(g)
+            if given.dtype.kind not in "biuf":
+                raise TypeError(
+                    f"{caller}(): the gradient given for tensor {k} holds {given.dtype} "
+                    f"values ({g!r:.60}); give numbers only, an array of shape {root.shape}."
+                )
+            g = lock(given.astype(root.dtype))
             if create_graph:
                 g = Tensor._wrap(g)
         if g.shape != root.shape:
@@ -230,30 +173,35 @@ def _seeds(
                 f"{caller}(): the gradient given for tensor {k} has shape {g.shape}, but "
                 f"the tensor has shape {root.shape}; they must match."
             )
-        seeds.append(g)
-    return seeds
+        table[root] = table[root] + g if root in table else g
+    return table
 
 
 def _prune(order: list[Tensor], wanted: set[Tensor]) -> list[Tensor]:
-    """Keep only the nodes that lie on a path to a wanted tensor."""
+    """Keep only the tensors that lie on a path to a wanted tensor."""
     needed: set[Tensor] = set()
-    for node in order:  # parents come first
-        if node in wanted or (
-            node.op is not None and any(p in needed for p in node._parents if p is not None)  # type: ignore[union-attr]
-        ):
-            needed.add(node)
-    return [n for n in order if n in needed]
+    for t in order:  # parents come first
+        node = t._node
+        if t in wanted or (node is not None and any(p in needed for p in node.parents)):
+            needed.add(t)
+    return [t for t in order if t in needed]
 
 
-def _graph_args(node: Tensor) -> tuple[Any, ...]:
-    """The closure arguments as Tensors, so that backward itself is recorded."""
-    args: list[Any] = [node]
-    for parent, value in zip(node._parents, node._saved[1:], strict=False):  # type: ignore[arg-type, index]
+def saved_args(tensor: Tensor) -> tuple[Any, ...]:
+    """The vjp arguments in ordinary backward: the output and input arrays."""
+    return tensor._node.saved  # type: ignore[union-attr, return-value]
+
+
+def graph_args(tensor: Tensor) -> tuple[Any, ...]:
+    """The vjp arguments as Tensors, so that backward itself is recorded."""
+    node: Node = tensor._node  # type: ignore[assignment]
+    args: list[Any] = [tensor]
+    for parent, value in zip(node.parents, node.saved[1:], strict=True):  # type: ignore[index]
         if parent is None:
             args.append(value)
         elif parent.data is not value:
             raise RuntimeError(
-                f"An input of '{node.op}' (shape {np.shape(value)}) had its .data replaced "
+                f"An input of '{tensor.op}' (shape {np.shape(value)}) had its .data replaced "
                 "after the forward pass, so a graph of its gradient cannot be built. "
                 "Recompute the forward after changing parameters."
             )
@@ -262,64 +210,92 @@ def _graph_args(node: Tensor) -> tuple[Any, ...]:
     return tuple(args)
 
 
-def _fit(c: Any, node: Tensor, i: int) -> Any:
-    """Reduce a vjp result to its input's shape and dtype, and check it."""
-    value = node._saved[i + 1]  # type: ignore[index]
+def fit(c: Any, node: Node, i: int) -> Any:
+    """A vjp result reduced to its input's shape and dtype; refused when it cannot be."""
+    value = node.saved[i + 1]  # type: ignore[index]
     shape, dtype = value.shape, value.dtype
+    if getattr(c, "shape", None) == shape and c.dtype == dtype:
+        return c  # arrays, NumPy scalars and Tensors of the right kind pass as they are
     if not isinstance(c, Tensor) and type(c) is not np.ndarray:
         c = np.asarray(c)
     if c.shape != shape:
         c = sum_to_shape(c, shape)
         if c.shape != shape:
             raise RuntimeError(
-                f"The vjp of '{node.op}' for input {i} returned shape {c.shape}, which "
-                f"cannot be reduced to the input's shape {shape}. This is a bug in that op."
+                f"The vjp of '{node.op.name}' for its input {i} returned shape {c.shape}, "
+                f"which cannot be reduced to that input's shape {shape}. A vjp must return "
+                "the input's shape, or a shape that broadcasting made from it."
             )
     if c.dtype != dtype:
         c = c.astype(dtype)
     return c
 
 
-def _run_hooks(node: Tensor, g: Any, create_graph: bool) -> Any:
-    for hook in list(node._hooks):  # type: ignore[arg-type]
+def sum_to_shape(g: Any, shape: tuple[int, ...]) -> Any:
+    """Undo broadcasting: sum `g` (array or Tensor) down to `shape`."""
+    if g.shape == shape:
+        return g
+    lead = g.ndim - len(shape)
+    if lead >= 0:
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1
+        )
+        g = g.sum(axis=axes, keepdims=True)
+        if lead:
+            g = g.reshape(shape)
+    return g
+
+
+def run_hooks(tensor: Tensor, g: Any, create_graph: bool) -> Any:
+    """Call the tensor's hooks on its complete gradient; a returned value replaces it."""
+    for hook in list(tensor._hooks or ()):
         as_tensor = g if isinstance(g, Tensor) else Tensor._wrap(lock(g))
         new = hook(as_tensor)
         if new is not None:
             new = new if isinstance(new, Tensor) else Tensor(new)
-            if new.shape != node.shape:
+            if new.shape != tensor.shape:
                 raise RuntimeError(
-                    f"A hook on a tensor of shape {node.shape} returned a gradient of "
+                    f"A hook on a tensor of shape {tensor.shape} returned a gradient of "
                     f"shape {new.shape}; hooks must keep the shape."
                 )
             g = new if create_graph else new.data
     return g
 
 
-def _accumulate(node: Tensor, g: Any, create_graph: bool) -> None:
-    if create_graph:
-        node.grad = g if node.grad is None else node.grad + g
-        return
-    if isinstance(g, Tensor):
-        g = g._data
-    total = g if node.grad is None else node.grad._data + g
-    if type(total) is np.ndarray and not total.flags.c_contiguous:
-        total = np.ascontiguousarray(total)  # a transposed or broadcast view: optimisers
-    node.grad = Tensor._wrap(lock(total))  # then update with fast contiguous loops
+_accumulating = threading.Lock()  # threads that reach the same leaf add in turn
 
 
-def _check_finite(c: Any, node: Tensor, i: int) -> None:
+def accumulate(tensor: Tensor, g: Any, create_graph: bool) -> None:
+    """`.grad += g`, as a new Tensor (never written into: someone may hold the old one)."""
+    if not create_graph:
+        if isinstance(g, Tensor):
+            g = g._data
+        if type(g) is np.ndarray and not g.flags.c_contiguous:
+            g = np.ascontiguousarray(g)  # a transposed or broadcast view: optimisers then
+            # update with fast contiguous loops
+    with _accumulating:
+        old = tensor.grad
+        if create_graph:
+            tensor.grad = g if old is None else old + g
+        else:
+            tensor.grad = Tensor._wrap(lock(g if old is None else old._data + g))
+
+
+def check_finite(child: Tensor, i: int, parent: Tensor, raw: Any, c: Any) -> None:
+    """detect_anomaly's observer: refuse a NaN or inf sent back along an edge."""
     values = c.data if isinstance(c, Tensor) else c
     if not np.isfinite(values).all():
         what = "NaN" if np.isnan(values).any() else "inf"
+        origin = child._node.origin  # type: ignore[union-attr]
         where = (
-            f", created at {node._origin},"
-            if node._origin
+            f", created at {origin},"
+            if origin
             else " (run the forward pass inside detect_anomaly() too to see the line that "
             "created it)"
         )
         raise FloatingPointError(
-            f"detect_anomaly: the backward of '{node.op}'{where} produced {what} in the "
-            f"gradient of its input {i} (shape {values.shape}). Check that op's inputs "
+            f"detect_anomaly: the backward of '{child.op}'{where} produced {what} in the "
+            f"gradient of its input {i} (shape {np.shape(values)}). Check that op's inputs "
             "(log or sqrt of 0, division by 0, overflow in exp)."
         )
 
@@ -347,13 +323,12 @@ def grad(
                 f"grad(): input {i} is not a Tensor that requires grad, so no gradient "
                 "can be taken with respect to it; create it with requires_grad=True."
             )
-    seeds = _seeds(outs, grad_outputs, "grad", create_graph)
-    found = run(
+    found = gradients(
         outs,
-        seeds,
+        seeds(outs, grad_outputs, "grad", create_graph),
+        ins,
         retain_graph=create_graph if retain_graph is None else retain_graph,
         create_graph=create_graph,
-        wanted=ins,
     )
     result: list[Tensor | None] = []
     for i, x in enumerate(ins):

@@ -15,17 +15,24 @@ from typing import Any
 import numpy as np
 
 from .engine import grad as _grad
-from .engine import record, run, topological_order
+from .engine import gradients
 from .grad_mode import is_grad_enabled
+from .graph import topological_order
+from .op import defop
 from .tensor import Tensor, lock
 
 Argnums = int | Sequence[int]
 
 
+# The fresh input node a transform makes for an argument that is itself a function of
+# outer variables: the identity, so the outer transform still sees the dependence.
+_input = defop("input", lambda x: x, lambda g, y, x: g, rules="∂/∂x = 1")
+
+
 def _fresh(x: Any) -> Tensor:
     """A new node standing for `x`, so gradients can be taken with respect to it alone."""
     if isinstance(x, Tensor) and x.requires_grad:
-        return record("input", x.data, (x,), (lambda g, y, x: g,))
+        return _input(x)
     return Tensor(x.data if isinstance(x, Tensor) else x, requires_grad=True)
 
 
@@ -121,12 +128,12 @@ def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
             seed = np.zeros(out.size, dtype=out.dtype)
             seed[k] = 1
             seed = lock(seed.reshape(out.shape))
-            found = run(
+            found = gradients(
                 [out],
-                [Tensor._wrap(seed) if nested else seed],
+                {out: Tensor._wrap(seed) if nested else seed},
+                xs,
                 retain_graph=True,
                 create_graph=nested,
-                wanted=xs,
             )
             for row, x in zip(rows, xs, strict=False):
                 g = found.get(x)

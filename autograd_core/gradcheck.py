@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .engine import grad as _grad
-from .engine import run
+from .engine import gradients
 from .tensor import Tensor, lock
 
 
@@ -59,8 +59,10 @@ def _analytic(fn: Callable[..., Any], args: list[Any], checked: list[int]) -> li
         for k in range(out.size):
             seed = np.zeros(out.size, dtype=out.dtype)
             seed[k] = 1
-            found = run([out], [lock(seed.reshape(out.shape))], retain_graph=True,
-                        create_graph=False, wanted=xs)  # fmt: skip
+            found = gradients(
+                [out], {out: lock(seed.reshape(out.shape))}, xs,
+                retain_graph=True, create_graph=False,
+            )  # fmt: skip
             for i, x in enumerate(xs):
                 g = found.get(x)
                 if g is not None:

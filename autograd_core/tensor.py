@@ -1,14 +1,15 @@
 """The `Tensor`: an ndarray plus what backward needs to know about where it came from.
 
-A tensor made by an op (a non-leaf) records, in `autograd_core.engine.record`:
-
-- `_parents`: the op's inputs, with None where an input needs no gradient;
-- `_vjps`: the op's local-derivative closures, one per input, `vjp(g, out, *inputs)`
-  (backward calls only those whose parent is not None);
-- `_saved`: the output and input values the closures read, fixed at forward time.
+A tensor made by an op (a non-leaf) holds one `graph.Node` in `_node`: the op, its
+parents (the inputs that need a gradient), the values its vjps read and the op's keyword
+constants. `autograd_core.op.record` makes it; `autograd_core.engine` walks it backward.
+A leaf (made by the user, or under `no_grad`) has no node.
 
 The Tensor knows no specific op: the operators (`+`, `@`, `.sum()`, ...) are bound onto
 it in one place, `ops/_bind.py`, and so are the NumPy functions that accept Tensors.
+`backward()` is the engine's (`engine.tensor_backward`) and `draw()` the renderer's;
+`autograd_core/__init__.py` attaches both, so that this module imports nothing else of
+the package.
 
 Tensor data is read-only. A graph may hold any tensor's array for backward, so writing
 into it could silently corrupt a gradient; change values by rebinding instead
@@ -36,7 +37,7 @@ def lock(array: Any) -> np.ndarray:
     return array
 
 
-def _protected(value: Any) -> bool:
+def protected(value: Any) -> bool:
     """True for a read-only ndarray whose memory no writable array shares (every base
     in its chain of views is a read-only ndarray too)."""
     while type(value) is np.ndarray:
@@ -72,15 +73,10 @@ class Tensor:
         "_data",
         "grad",
         "requires_grad",
-        "op",
         "name",
-        "_parents",
-        "_vjps",
-        "_saved",
+        "_node",
         "_retains_grad",
         "_hooks",
-        "_origin",
-        "_scope",
         "__weakref__",
     )
 
@@ -110,15 +106,10 @@ class Tensor:
         self._data = array
         self.grad: Tensor | None = None
         self.requires_grad = bool(requires_grad)
-        self.op: str | None = None
         self.name = name
-        self._parents: tuple[Tensor | None, ...] | None = None
-        self._vjps: tuple[Callable[..., Any] | None, ...] | None = None
-        self._saved: tuple[Any, ...] | None = None
+        self._node: Any = None  # a graph.Node for a tensor made by an op
         self._retains_grad = False
         self._hooks: list[Callable[[Tensor], Tensor | None]] | None = None
-        self._origin: str | None = None
-        self._scope: tuple[Any, ...] = ()
 
     @classmethod
     def _wrap(cls, array: np.ndarray) -> Tensor:
@@ -127,22 +118,17 @@ class Tensor:
         t._data = array
         t.grad = None
         t.requires_grad = False
-        t.op = None
         t.name = None
-        t._parents = None
-        t._vjps = None
-        t._saved = None
+        t._node = None
         t._retains_grad = False
         t._hooks = None
-        t._origin = None
-        t._scope = ()
         return t
 
     # ---- what it is -------------------------------------------------------------
     def _set_data(self, value: ArrayLike) -> None:
         if isinstance(value, Tensor):
             value = value._data
-        if not _protected(value):
+        if not protected(value):
             value = np.array(value)
             value.setflags(write=False)
         _check_dtype(value.dtype, self.requires_grad)
@@ -175,7 +161,13 @@ class Tensor:
     @property
     def is_leaf(self) -> bool:
         """True for tensors made by the user (or under no_grad), False for op results."""
-        return self.op is None
+        return self._node is None
+
+    @property
+    def op(self) -> str | None:
+        """The name of the op that made this tensor; None for a leaf."""
+        node = self._node
+        return None if node is None else node.op.name
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="Tensor(", threshold=40)
@@ -241,15 +233,7 @@ class Tensor:
     def tolist(self) -> Any:
         return self.data.tolist()
 
-    # ---- gradients ------------------------------------------------------------------
-    def backward(
-        self, grad: ArrayLike = None, retain_graph: bool = False, create_graph: bool = False
-    ) -> None:
-        """Fill `.grad` of the leaves this tensor depends on (see `engine.backward`)."""
-        from .engine import backward
-
-        backward((self,), None if grad is None else (grad,), retain_graph, create_graph)
-
+    # ---- gradients (backward() is attached by autograd_core/__init__.py) ------------
     def detach(self) -> Tensor:
         """A leaf sharing this tensor's data, cut off from the graph."""
         return Tensor._wrap(self.data)
@@ -285,12 +269,6 @@ class Tensor:
     def zero_grad(self) -> None:
         """Clear the accumulated gradient (sets `.grad` to None)."""
         self.grad = None
-
-    def draw(self, **options: Any) -> Any:
-        """Same as `autograd_core.draw(self, **options)`."""
-        from .render import draw
-
-        return draw(self, **options)
 
     # ---- in-place arithmetic: rebinds the data, never writes into a saved array ----
     def _inplace(self, result: Tensor, symbol: str) -> Tensor:

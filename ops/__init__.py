@@ -1,20 +1,24 @@
-"""Primitive operations: each is a NumPy forward plus one vector-Jacobian product (vjp)
-closure per input, written side by side in a few lines. Find an op's derivative here:
+"""Primitive operations: each is one `autograd_core.defop` declaration, a NumPy forward
+and one vector-Jacobian product (vjp) per input side by side, with the rule text the
+drawings show. Find an op's derivative here:
 
 - `elementwise.py`: add subtract multiply divide negative power exp log sqrt abs sign
   tanh sigmoid relu maximum minimum where clip astype, and the (non-differentiable)
-  comparisons;
-- `reductions.py`: sum max min (primitives), mean var (compositions);
+  comparisons, logical and bitwise ops;
+- `reductions.py`: sum max min log_softmax (primitives), mean var (compositions);
 - `shape.py`: reshape transpose broadcast_to expand_dims squeeze getitem pad
   concatenate stack (primitives), swapaxes flatten (compositions);
-- `linalg.py`: matmul;
-- `windows.py`: sliding_window (the im2col view) and its adjoint `fold` (col2im).
+- `linalg.py`: matmul, and `affine` (x @ W^T + b, the fully connected layer);
+- `windows.py`: sliding_window (the im2col view), its adjoint `fold` (col2im), and
+  `window_max` (max pooling).
 
 Primitives are the ops whose derivative cannot be had cheaply from others (subtract and
-divide are primitives because a composition would cost a second op on every call);
-everything in `nn.functional` is a composition of these. The closures follow one rule so
-that `create_graph=True` works: they see their arguments as arrays or as Tensors and use
-only operators, array methods and NumPy functions on them (see `autograd_core.engine`).
+divide are primitives because a composition would cost a second op on every call).
+Three primitives fuse what could be a composition, because measured on the benchmarks
+they pay for themselves: `affine`, `log_softmax` and `window_max`. Everything in
+`nn.functional` is a composition of these ops. The vjps follow one rule so that
+`create_graph=True` works: they see their arguments as arrays or as Tensors and use only
+operators, array methods, NumPy functions and ops on them (see `autograd_core.op`).
 """
 
 from ._bind import bind as _bind
@@ -22,12 +26,17 @@ from .elementwise import (
     abs,
     add,
     astype,
+    bitwise_and,
+    bitwise_or,
+    bitwise_xor,
     clip,
     divide,
     equal,
     exp,
     greater,
     greater_equal,
+    invert,
+    left_shift,
     less,
     less_equal,
     log,
@@ -41,6 +50,7 @@ from .elementwise import (
     not_equal,
     power,
     relu,
+    right_shift,
     sigmoid,
     sign,
     sqrt,
@@ -49,8 +59,8 @@ from .elementwise import (
     unwrap,
     where,
 )
-from .linalg import matmul
-from .reductions import max, mean, min, sum, var
+from .linalg import affine, matmul
+from .reductions import log_softmax, max, mean, min, sum, var
 from .shape import (
     broadcast_to,
     concatenate,
@@ -65,14 +75,18 @@ from .shape import (
     swapaxes,
     transpose,
 )
-from .windows import fold, sliding_window
+from .windows import fold, sliding_window, window_argmax, window_max
 
 _bind()
 
 __all__ = [
     "abs",
     "add",
+    "affine",
     "astype",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
     "broadcast_to",
     "clip",
     "concatenate",
@@ -85,9 +99,12 @@ __all__ = [
     "getitem",
     "greater",
     "greater_equal",
+    "invert",
+    "left_shift",
     "less",
     "less_equal",
     "log",
+    "log_softmax",
     "logical_and",
     "logical_not",
     "logical_or",
@@ -104,6 +121,7 @@ __all__ = [
     "power",
     "relu",
     "reshape",
+    "right_shift",
     "scatter_add",
     "sigmoid",
     "sign",
@@ -119,4 +137,6 @@ __all__ = [
     "unwrap",
     "var",
     "where",
+    "window_argmax",
+    "window_max",
 ]

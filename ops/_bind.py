@@ -59,9 +59,16 @@ def bind() -> None:
     T.__le__ = E.less_equal
     T.__gt__ = E.greater
     T.__ge__ = E.greater_equal
-    T.__and__ = E.logical_and
-    T.__or__ = E.logical_or
-    T.__invert__ = E.logical_not
+    for name, fn in {
+        "__and__": E.bitwise_and,  # NumPy's meaning: bitwise on integers, logical on bools
+        "__or__": E.bitwise_or,
+        "__xor__": E.bitwise_xor,
+        "__lshift__": E.left_shift,
+        "__rshift__": E.right_shift,
+    }.items():
+        setattr(T, name, fn)
+        setattr(T, name.replace("__", "__r", 1), _swap(fn))
+    T.__invert__ = E.invert
     T.T = property(lambda self: shape.transpose(self))
     for name in ("exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "clip", "astype"):
         setattr(T, name, getattr(E, name))
@@ -98,6 +105,12 @@ def bind() -> None:
             np.logical_and: E.logical_and,
             np.logical_or: E.logical_or,
             np.logical_not: E.logical_not,
+            np.bitwise_and: E.bitwise_and,
+            np.bitwise_or: E.bitwise_or,
+            np.bitwise_xor: E.bitwise_xor,
+            np.invert: E.invert,
+            np.left_shift: E.left_shift,
+            np.right_shift: E.right_shift,
         }
     )
     T.function_table.update(

@@ -1,11 +1,9 @@
 """Elementwise primitives with NumPy broadcasting.
 
-Each op is its forward (a NumPy call) and one vjp per input, `vjp(g, y, *inputs)`,
-where `g` is the gradient of the output `y`. A vjp may return the broadcast shape:
-the engine sums it back to the input's shape (`autograd_core.engine.sum_to_shape`).
-
-A vjp tuple that captures nothing from the forward (`_EXP_VJPS`, ...) is made once, next
-to its op, rather than on every call: fewer objects per op for the garbage collector.
+Each op is one `defop` declaration: the NumPy forward, one vjp per input,
+`vjp(g, y, *inputs)` with `g` the gradient of the output `y`, and the rule text of each
+derivative. A vjp may return the broadcast shape: the engine sums it back to the input's
+shape (`autograd_core.engine.sum_to_shape`).
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.engine import record
-from autograd_core.tensor import Tensor, lock
+from autograd_core.op import defop
+from autograd_core.tensor import Tensor
 
 
 def unwrap(x: Any) -> Any:
@@ -23,256 +21,228 @@ def unwrap(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
-def mismatch(op: str, err: ValueError, *values: Any) -> ValueError:
-    """The error to raise when NumPy refused `op` on `values`: when their shapes do not
-    broadcast, one that names the op, the shapes and the first axis that disagrees;
-    otherwise NumPy's own message, prefixed with the op's name."""
-    shapes = [np.shape(v) for v in values]
-    try:
-        np.broadcast_shapes(*shapes)
-    except ValueError:
-        ndim = max(len(s) for s in shapes)
-        for axis in range(-1, -ndim - 1, -1):
-            lengths = {s[axis] for s in shapes if len(s) >= -axis} - {1}
-            if len(lengths) > 1:
-                break
-        return ValueError(
-            f"{op}: shapes {' and '.join(map(str, shapes))} do not broadcast: axes are "
-            f"matched from the right and must be equal or 1, but axis {axis} has lengths "
-            f"{sorted(lengths)}. Reshape an operand, or add length-1 axes (x[:, None], "
-            "ops.expand_dims) so that the axes you mean line up."
-        )
-    return ValueError(f"{op}: {err}")
-
-
-def _binary(op: str, ufunc: Any, a: Any, b: Any) -> Any:
-    """`ufunc` on the arrays behind a and b; a shape mismatch becomes `mismatch`'s error."""
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        return ufunc(va, vb)
-    except ValueError as err:
-        raise mismatch(op, err, va, vb) from None
-
-
-def _g(g: Any, y: Any, *inputs: Any) -> Any:
+def _same(g: Any, y: Any, *inputs: Any, **params: Any) -> Any:
     return g
 
 
-def _neg_g(g: Any, y: Any, *inputs: Any) -> Any:
+def _negated(g: Any, y: Any, *inputs: Any) -> Any:
     return -g
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """a + b; d/da = d/db = 1."""
-    return record("add", _binary("add", np.add, a, b), (a, b), _ADD_VJPS)
+add = defop("add", np.add, _same, _same, rules=("∂/∂a = 1", "∂/∂b = 1"), doc="a + b.")
 
+subtract = defop(
+    "subtract", np.subtract, _same, _negated, rules=("∂/∂a = 1", "∂/∂b = −1"), doc="a - b."
+)
 
-_ADD_VJPS = (_g, _g)
-
-
-def subtract(a: Any, b: Any) -> Tensor:
-    """a - b; d/da = 1, d/db = -1."""
-    return record("subtract", _binary("subtract", np.subtract, a, b), (a, b), _SUBTRACT_VJPS)
-
-
-_SUBTRACT_VJPS = (_g, _neg_g)
-
-
-def multiply(a: Any, b: Any) -> Tensor:
-    """a * b; d/da = b, d/db = a."""
-    return record("multiply", _binary("multiply", np.multiply, a, b), (a, b), _MULTIPLY_VJPS)
-
-
-_MULTIPLY_VJPS = (
+multiply = defop(
+    "multiply",
+    np.multiply,
     lambda g, y, a, b: g * b,
     lambda g, y, a, b: g * a,
+    rules=("∂/∂a = b", "∂/∂b = a"),
+    doc="a * b.",
 )
 
-
-def divide(a: Any, b: Any) -> Tensor:
-    """a / b; d/da = 1/b, d/db = -a/b^2 = -y/b."""
-    return record("divide", _binary("divide", np.divide, a, b), (a, b), _DIVIDE_VJPS)
-
-
-_DIVIDE_VJPS = (
+divide = defop(
+    "divide",
+    np.divide,
     lambda g, y, a, b: g / b,
-    lambda g, y, a, b: -g * y / b,
+    lambda g, y, a, b: -g * y / b,  # -a / b^2 = -y / b
+    rules=("∂/∂a = 1/b", "∂/∂b = −a/b²"),
+    doc="a / b.",
+)
+
+negative = defop("negative", np.negative, _negated, rules="∂/∂x = −1", doc="-x.")
+
+
+def _power_base(g: Any, y: Any, a: Any, b: Any) -> Any:
+    # b a^(b-1), taken as 0 where a == 0 and b == 0, where it would be 0 * inf: x**0 is
+    # constant, so x**0 and every derivative of x**k past the k-th are 0 at x = 0.
+    undefined = (unwrap(a) == 0) & (unwrap(b) == 0)
+    return g * np.where(undefined, 0, b * a ** (b - 1))
+
+
+def _power_exponent(g: Any, y: Any, a: Any, b: Any) -> Any:
+    # a^b ln a; where a == 0 and b >= 0 the power is 0 or 1 near b, so 0 (as PyTorch);
+    # 0^b for b < 0 gives inf * -inf = -inf, and a < 0 gives NaN (no real logarithm).
+    zero = (unwrap(a) == 0) & (unwrap(b) >= 0)
+    return g * np.where(zero, 0, y * np.log(np.where(zero, 1, a)))
+
+
+power = defop(
+    "power",
+    np.power,
+    _power_base,
+    _power_exponent,
+    rules=("∂/∂a = b·a^(b−1)", "∂/∂b = a^b·ln a"),
+    doc="a ** b. The derivative in a is b a^(b-1), and 0 at a = b = 0 (a^0 is constant); "
+    "in b it is a^b ln a: 0 where a == 0 and b >= 0, -inf for 0^b with b < 0, NaN where "
+    "a < 0 (no real logarithm).",
+)
+
+exp = defop(
+    "exp", np.exp, lambda g, y, x: g * y, rules="∂/∂x = eˣ = y", doc="e^x; the vjp reuses y."
+)
+
+log = defop(
+    "log",
+    np.log,
+    lambda g, y, x: g / x,
+    rules="∂/∂x = 1/x",
+    doc="Natural log. log(0) = -inf, and its gradient is inf. The forward pass is NumPy's, "
+    "warnings included (log(0) warns 'divide by zero', log of a negative number warns "
+    "'invalid value' and gives NaN); backward never warns.",
+)
+
+sqrt = defop(
+    "sqrt",
+    np.sqrt,
+    lambda g, y, x: g / (2 * y),
+    rules="∂/∂x = 1/(2√x)",
+    doc="sqrt(x); the vjp reuses y. At 0 the gradient is inf.",
+)
+
+abs = defop(  # noqa: A001 - NumPy's name
+    "abs",
+    np.abs,
+    lambda g, y, x: g * np.sign(x),
+    rules="∂/∂x = sign(x)",
+    doc="|x|; the derivative sign(x) is taken as 0 at x = 0 (the subgradient PyTorch uses).",
+)
+
+sign = defop(
+    "sign",
+    np.sign,
+    lambda g, y, x: np.zeros_like(x),
+    rules="∂/∂x = 0",
+    zero_derivative=True,
+    doc="sign(x); piecewise constant, so its gradient is 0 everywhere (0 at the jump too).",
+)
+
+tanh = defop(
+    "tanh", np.tanh, lambda g, y, x: g * (1 - y * y), rules="∂/∂x = 1 − y²", doc="tanh(x)."
 )
 
 
-def negative(x: Any) -> Tensor:
-    """-x; d/dx = -1."""
-    return record("negative", np.negative(unwrap(x)), (x,), (_neg_g,))
+def _sigmoid(x: Any) -> Any:
+    e = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    return np.where(np.greater_equal(x, 0), 1 / (1 + e), e / (1 + e))
 
 
-def power(a: Any, b: Any) -> Tensor:
-    """a ** b; d/da = b a^(b-1), d/db = a^b ln(a) (0 where a == 0, NaN where a < 0)."""
-    return record("power", _binary("power", np.power, a, b), (a, b), _POWER_VJPS)
+sigmoid = defop(
+    "sigmoid",
+    _sigmoid,
+    lambda g, y, x: g * y * (1 - y),
+    rules="∂/∂x = y(1 − y)",
+    doc="1 / (1 + e^-x), computed without overflow for any x.",
+)
 
-
-_POWER_VJPS = (
-    lambda g, y, a, b: g * b * a ** (b - 1),
-    lambda g, y, a, b: g * y * np.log(np.where(a == 0, 1, a)),
+relu = defop(
+    "relu",
+    lambda x: np.maximum(x, 0),
+    lambda g, y, x: g * (y > 0),
+    rules="∂/∂x = 1 if x > 0 else 0",
+    doc="max(x, 0); the derivative is 0 at x = 0, by convention.",
 )
 
 
-def exp(x: Any) -> Tensor:
-    """e^x; d/dx = e^x, so the vjp reuses the output y."""
-    return record("exp", np.exp(unwrap(x)), (x,), _EXP_VJPS)
-
-
-_EXP_VJPS = (lambda g, y, x: g * y,)
-
-
-def log(x: Any) -> Tensor:
-    """Natural log; d/dx = 1/x. log(0) = -inf, and its gradient is inf.
-
-    The forward pass is NumPy's, warnings included: log(0) warns "divide by zero" and
-    log of a negative number warns "invalid value" (and gives NaN). Backward never warns."""
-    return record("log", np.log(unwrap(x)), (x,), _LOG_VJPS)
-
-
-_LOG_VJPS = (lambda g, y, x: g / x,)
-
-
-def sqrt(x: Any) -> Tensor:
-    """sqrt(x); d/dx = 1 / (2 sqrt(x)) = 1 / (2y). At 0 the gradient is inf."""
-    return record("sqrt", np.sqrt(unwrap(x)), (x,), _SQRT_VJPS)
-
-
-_SQRT_VJPS = (lambda g, y, x: g / (2 * y),)
-
-
-def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
-    """|x|; d/dx = x/|x| = sign(x), taken as 0 at x = 0 (the subgradient PyTorch uses)."""
-    return record("abs", np.abs(unwrap(x)), (x,), _ABS_VJPS)
-
-
-_ABS_VJPS = (lambda g, y, x: g * np.sign(x),)
-
-
-def sign(x: Any) -> Tensor:
-    """sign(x); piecewise constant, so its gradient is 0 everywhere (0 at the jump too)."""
-    return record("sign", np.sign(unwrap(x)), (x,), _SIGN_VJPS)
-
-
-_SIGN_VJPS = (lambda g, y, x: np.zeros_like(x),)
-
-
-def tanh(x: Any) -> Tensor:
-    """tanh(x); d/dx = 1 - tanh(x)^2 = 1 - y^2."""
-    return record("tanh", np.tanh(unwrap(x)), (x,), _TANH_VJPS)
-
-
-_TANH_VJPS = (lambda g, y, x: g * (1 - y * y),)
-
-
-def sigmoid(x: Any) -> Tensor:
-    """1 / (1 + e^-x), computed without overflow; d/dx = y (1 - y)."""
-    v = unwrap(x)
-    e = np.exp(-np.abs(v))  # in (0, 1]: never overflows
-    out = np.where(v >= 0, 1 / (1 + e), e / (1 + e))
-    return record("sigmoid", out, (x,), _SIGMOID_VJPS)
-
-
-_SIGMOID_VJPS = (lambda g, y, x: g * y * (1 - y),)
-
-
-def relu(x: Any) -> Tensor:
-    """max(x, 0); d/dx = 1 where x > 0, and 0 where x <= 0 (0 at x = 0, by convention)."""
-    v = unwrap(x)
-    return record("relu", np.maximum(v, 0), (x,), _RELU_VJPS)
-
-
-_RELU_VJPS = (lambda g, y, x: g * (y > 0),)
-
-
-def _tie_split(a: Any, b: Any, pick_a: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """Weight of the gradient going to `a`: 1 where a was picked, 1/2 at ties."""
-    dtype = out.dtype if out.dtype.kind == "f" else np.float64
-    return np.where(np.equal(a, b), 0.5, pick_a).astype(dtype)
-
-
-def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise max; the gradient goes to the larger input and is split evenly at ties."""
+def _tie_weight(a: Any, b: Any, wins: Any) -> Any:
+    """Weight of the gradient going to `a`: 1 where `wins(a, b)`, 1/2 at ties, else 0."""
     va, vb = unwrap(a), unwrap(b)
-    out = _binary("maximum", np.maximum, va, vb)
-    w = _tie_split(va, vb, np.greater(va, vb), out)
-    return record(
-        "maximum", out, (a, b), (lambda g, y, a, b: g * w, lambda g, y, a, b: g * (1 - w))
-    )
+    return np.where(np.equal(va, vb), 0.5, wins(va, vb))
 
 
-def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise min; the gradient goes to the smaller input and is split evenly at ties."""
-    va, vb = unwrap(a), unwrap(b)
-    out = _binary("minimum", np.minimum, va, vb)
-    w = _tie_split(va, vb, np.less(va, vb), out)
-    return record(
-        "minimum", out, (a, b), (lambda g, y, a, b: g * w, lambda g, y, a, b: g * (1 - w))
-    )
+maximum = defop(
+    "maximum",
+    np.maximum,
+    lambda g, y, a, b: g * _tie_weight(a, b, np.greater),
+    lambda g, y, a, b: g * _tie_weight(b, a, np.greater),
+    rules=("∂/∂a = 1 where a > b (½ at ties)", "∂/∂b = 1 where b > a (½ at ties)"),
+    doc="Elementwise max; the gradient goes to the larger input, split evenly at ties.",
+)
+
+minimum = defop(
+    "minimum",
+    np.minimum,
+    lambda g, y, a, b: g * _tie_weight(a, b, np.less),
+    lambda g, y, a, b: g * _tie_weight(b, a, np.less),
+    rules=("∂/∂a = 1 where a < b (½ at ties)", "∂/∂b = 1 where b < a (½ at ties)"),
+    doc="Elementwise min; the gradient goes to the smaller input, split evenly at ties.",
+)
+
+_where = defop(
+    "where",
+    np.where,
+    None,  # the condition is not differentiable
+    lambda g, y, c, a, b: g * c,
+    lambda g, y, c, a, b: g * np.logical_not(c),
+    rules=("", "∂/∂a = 1 where cond", "∂/∂b = 1 where not cond"),
+)
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """a where condition else b; the gradient goes to the side that was chosen."""
-    c = np.array(unwrap(condition), dtype=bool)  # a copy: the caller may reuse their mask
-    va, vb = unwrap(a), unwrap(b)
-    try:
-        out = np.where(c, va, vb)
-    except ValueError as err:
-        raise mismatch("where", err, c, va, vb) from None
-    return record(
-        "where",
-        out,
-        (a, b),
-        (lambda g, y, a, b: g * c, lambda g, y, a, b: g * ~c),
-    )
+    return _where(np.array(unwrap(condition), dtype=bool), a, b)  # a copy: masks get reused
+
+
+def _inside(x: Any, lo: Any, hi: Any) -> Any:
+    """Where x lies in [lo, hi] (bounds included; a bound may be None)."""
+    v, inside = unwrap(x), True
+    if lo is not None:
+        inside = inside & np.greater_equal(v, unwrap(lo))
+    if hi is not None:
+        inside = inside & np.less_equal(v, unwrap(hi))
+    return inside
+
+
+_clip = defop(
+    "clip",
+    np.clip,
+    lambda g, y, x, lo, hi: g * _inside(x, lo, hi),
+    lambda g, y, x, lo, hi: g * np.less(unwrap(x), unwrap(lo)),
+    lambda g, y, x, lo, hi: g * (np.greater(unwrap(x), unwrap(hi)) & _inside(x, lo, None)),
+    rules=("∂/∂x = 1 inside [lo, hi], else 0", "∂/∂lo = 1 where x < lo", "∂/∂hi = 1 where x > hi"),
+)
 
 
 def clip(x: Any, a_min: Any = None, a_max: Any = None) -> Tensor:
-    """x limited to [a_min, a_max] (constants); d/dx = 1 inside, including the bounds, else 0."""
-    v = unwrap(x)
-    lo, hi = unwrap(a_min), unwrap(a_max)
-    inside = np.ones(np.shape(v), dtype=bool)
-    try:
-        if lo is not None:  # not in place: array bounds may broadcast x to a larger shape
-            inside = inside & (v >= lo)
-        if hi is not None:
-            inside = inside & (v <= hi)
-        out = np.clip(v, lo, hi)
-    except ValueError as err:
-        raise mismatch("clip", err, *(u for u in (v, lo, hi) if u is not None)) from None
-    return record("clip", out, (x,), (lambda g, y, x: g * inside,))
+    """x limited to [a_min, a_max]. d/dx = 1 inside, bounds included, else 0. A bound may be
+    a Tensor that requires grad: it receives the gradient where it is the result (where
+    x < a_min, or x > a_max); a_max wins where the bounds cross, as in NumPy."""
+    return _clip(x, a_min, a_max)
+
+
+astype_op = defop(
+    "astype",
+    lambda x, dtype: np.asarray(x).astype(dtype),
+    _same,
+    rules="∂/∂x = 1 (cast back)",
+)
 
 
 def astype(x: Any, dtype: Any) -> Tensor:
-    """Cast; between floating types the gradient passes through (cast back to x's dtype)."""
-    v = unwrap(x)
-    out = np.asarray(v).astype(dtype)
-    if out.dtype.kind != "f":
-        return Tensor._wrap(lock(out))
-    return record("astype", out, (x,), (_g,))
+    """Cast; between floating types the gradient passes through (cast back to x's dtype).
+    A cast to an integer or bool type is not differentiable."""
+    return astype_op(x, dtype=dtype)
 
 
-def _comparison(ufunc: Any) -> Any:
-    def compare(a: Any, b: Any) -> Tensor:
-        return Tensor._wrap(lock(_binary(ufunc.__name__, ufunc, a, b)))
-
-    compare.__name__ = ufunc.__name__
-    compare.__doc__ = f"np.{ufunc.__name__} as a bool Tensor; not differentiable."
-    return compare
+def _not_differentiable(ufunc: Any, what: str) -> Any:
+    return defop(ufunc.__name__, ufunc, doc=f"np.{ufunc.__name__}: {what}; not differentiable.")
 
 
-equal = _comparison(np.equal)
-not_equal = _comparison(np.not_equal)
-less = _comparison(np.less)
-less_equal = _comparison(np.less_equal)
-greater = _comparison(np.greater)
-greater_equal = _comparison(np.greater_equal)
-logical_and = _comparison(np.logical_and)
-logical_or = _comparison(np.logical_or)
-
-
-def logical_not(x: Any) -> Tensor:
-    """np.logical_not as a bool Tensor; not differentiable."""
-    return Tensor._wrap(lock(np.logical_not(unwrap(x))))
+equal = _not_differentiable(np.equal, "a == b as a bool Tensor")
+not_equal = _not_differentiable(np.not_equal, "a != b as a bool Tensor")
+less = _not_differentiable(np.less, "a < b as a bool Tensor")
+less_equal = _not_differentiable(np.less_equal, "a <= b as a bool Tensor")
+greater = _not_differentiable(np.greater, "a > b as a bool Tensor")
+greater_equal = _not_differentiable(np.greater_equal, "a >= b as a bool Tensor")
+logical_and = _not_differentiable(np.logical_and, "a and b, elementwise")
+logical_or = _not_differentiable(np.logical_or, "a or b, elementwise")
+logical_not = _not_differentiable(np.logical_not, "not x, elementwise")
+bitwise_and = _not_differentiable(np.bitwise_and, "a & b on integers (logical and on bools)")
+bitwise_or = _not_differentiable(np.bitwise_or, "a | b on integers (logical or on bools)")
+bitwise_xor = _not_differentiable(np.bitwise_xor, "a ^ b on integers (logical xor on bools)")
+invert = _not_differentiable(np.invert, "~x on integers (logical not on bools)")
+left_shift = _not_differentiable(np.left_shift, "a << b on integers")
+right_shift = _not_differentiable(np.right_shift, "a >> b on integers")

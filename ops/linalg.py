@@ -12,10 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.engine import record
-from autograd_core.tensor import Tensor
-
-from .elementwise import unwrap
+from autograd_core.op import defop
 
 
 def _mT(x: Any) -> Any:
@@ -73,16 +70,59 @@ def _mismatch(sa: tuple[int, ...], sb: tuple[int, ...]) -> ValueError:
     return ValueError(f"matmul: shapes {sa} and {sb} do not fit: {problem}.")
 
 
-def matmul(a: Any, b: Any) -> Tensor:
-    """a @ b; d/da = g @ b^T, d/db = a^T @ g."""
-    va, vb = unwrap(a), unwrap(b)
-    if np.ndim(va) == 0 or np.ndim(vb) == 0:
+def _matmul_forward(a: Any, b: Any) -> Any:
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
         raise ValueError(
-            f"matmul: operands must have at least one axis; got shapes {np.shape(va)} and "
-            f"{np.shape(vb)}. Use * to multiply by a scalar."
+            f"matmul: operands must have at least one axis; got shapes {np.shape(a)} and "
+            f"{np.shape(b)}. Use * to multiply by a scalar."
         )
     try:
-        out = np.matmul(va, vb)
+        return np.matmul(a, b)
     except ValueError:
-        raise _mismatch(np.shape(va), np.shape(vb)) from None
-    return record("matmul", out, (a, b), (_grad_a, _grad_b))
+        raise _mismatch(np.shape(a), np.shape(b)) from None
+
+
+matmul = defop(
+    "matmul",
+    _matmul_forward,
+    _grad_a,
+    _grad_b,
+    rules=("vjp: g @ bᵀ", "vjp: aᵀ @ g"),
+    doc="a @ b; d/da = g @ b^T, d/db = a^T @ g.",
+)
+
+
+# ---- the fully connected layer as one primitive --------------------------------------
+
+
+def _rows(a: Any) -> Any:
+    """(..., n) -> (rows, n): the batch axes flattened (an array or a Tensor)."""
+    return a.reshape(-1, a.shape[-1])
+
+
+def _affine_forward(x: Any, weight: Any, *bias: Any) -> Any:
+    y = np.matmul(x, np.asarray(weight).T)
+    if bias:
+        if np.result_type(y, bias[0]) == y.dtype:
+            y += bias[0]  # y is new: nothing else holds it yet
+        else:
+            y = y + bias[0]
+    return y
+
+
+affine = defop(
+    "linear",
+    _affine_forward,
+    lambda g, y, x, w, *b: g @ w,
+    lambda g, y, x, w, *b: _rows(g).T @ _rows(x),
+    lambda g, y, x, w, b: _rows(g).sum(axis=0),
+    rules=("vjp: g @ W", "vjp: gᵀ @ x", "vjp: g summed over the batch"),
+    doc="""x @ W^T (+ b), with x (..., in), W (out, in) and b (out,): the fully connected
+    layer in PyTorch's layout, one node instead of three (matmul, transpose, add).
+
+    For y = W x + b the layer reference gives dE/dx = W^T delta, dE/dW = delta x^T and
+    dE/db = delta; in the row-per-sample layout: dx = g @ W, dW = g^T @ x (batch axes
+    flattened), db = g summed over the batch. The bias is added into the product's
+    fresh array, and dW comes out contiguous in W's own layout. Shapes are not checked
+    here: `nn.functional.linear` does that.""",
+)

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd_core.engine import record
+from autograd_core.op import defop
 from autograd_core.tensor import Tensor
 
 from .elementwise import unwrap
@@ -23,6 +23,8 @@ def _axes(axis: Axis, ndim: int, op: str = "sum") -> tuple[int, ...]:
     of range, a repeat, a non-integer) raises AxisError naming `op`."""
     if axis is None:
         return tuple(range(ndim))
+    if ndim == 0 and axis in (0, -1, (0,), (-1,)):
+        return ()  # a 0-d tensor has one element: reducing it over "axis 0" keeps it
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
     if isinstance(axes, tuple) and all(
         isinstance(a, (int, np.integer)) and not isinstance(a, bool) and -ndim <= a < ndim
@@ -48,20 +50,49 @@ def _spread(g: Any, shape: tuple[int, ...], axis: Axis) -> Any:
     return np.broadcast_to(g.reshape(_kept_shape(shape, axis)), shape)
 
 
+def _reduce(name: str, reduce: Any) -> Any:
+    """NumPy's reduction, with an axis error that names the op and what would fit."""
+
+    def forward(x: Any, axis: Axis, keepdims: bool) -> Any:
+        try:
+            return reduce(x, axis=_axes(axis, np.ndim(x), name), keepdims=keepdims)
+        except ValueError:
+            if np.size(x) == 0:
+                raise ValueError(
+                    f"{name}: the tensor of shape {np.shape(x)} is empty along axis={axis!r}, "
+                    f"and an empty set has no {name}imum. Check the shape, or reduce a "
+                    "non-empty tensor."
+                ) from None
+            raise
+
+    return forward
+
+
+def _extreme_vjp(g: Any, y: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
+    """The gradient goes to the elements equal to the extreme, split evenly at ties."""
+    v, kept = unwrap(x), np.reshape(unwrap(y), _kept_shape(np.shape(x), axis))
+    hits = v == kept
+    share = hits / hits.sum(axis=_axes(axis, v.ndim), keepdims=True)
+    return _spread(g, v.shape, axis) * share.astype(v.dtype, copy=False)
+
+
+_sum = defop(
+    "sum",
+    _reduce("sum", np.sum),
+    lambda g, y, x, axis, keepdims: _spread(g, x.shape, axis),
+    rules="vjp: g copied to every summed element",
+)
+_max = defop(
+    "max", _reduce("max", np.max), _extreme_vjp, rules="∂/∂x = 1 at the maximum (split at ties)"
+)
+_min = defop(
+    "min", _reduce("min", np.min), _extreme_vjp, rules="∂/∂x = 1 at the minimum (split at ties)"
+)
+
+
 def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Sum over `axis`; every summed element receives the output's gradient."""
-    v = unwrap(x)
-    try:
-        out = np.sum(v, axis=axis, keepdims=keepdims)
-    except (ValueError, TypeError):
-        _axes(axis, np.ndim(v), "sum")  # raises the explanation when the axis is at fault
-        raise
-    return record(
-        "sum",
-        out,
-        (x,),
-        (lambda g, y, x: _spread(g, x.shape, axis),),
-    )
+    return _sum(x, axis=axis, keepdims=keepdims)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
@@ -71,45 +102,60 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return sum(x, axis, keepdims) / count  # type: ignore[operator]
 
 
-def _extreme(name: str, reduce: Any, x: Any, axis: Axis, keepdims: bool) -> Tensor:
-    v = unwrap(x)
-    try:
-        out = reduce(v, axis=axis, keepdims=True)
-    except (ValueError, TypeError):
-        _axes(axis, np.ndim(v), name)  # raises the explanation when the axis is at fault
-        if np.size(v) == 0:
-            raise ValueError(
-                f"{name}: the tensor of shape {np.shape(v)} is empty along axis={axis!r}, "
-                f"and an empty set has no {name}imum. Check the shape, or reduce a "
-                "non-empty tensor."
-            ) from None
-        raise
-    hits = v == out
-    share = hits / hits.sum(axis=axis, keepdims=True)  # ties split the gradient evenly
-    if share.dtype != v.dtype and v.dtype.kind == "f":
-        share = share.astype(v.dtype)
-    return record(
-        name,
-        out if keepdims else np.squeeze(out, axis=_axes(axis, np.ndim(v))),
-        (x,),
-        (lambda g, y, x: _spread(g, x.shape, axis) * share,),
-    )
-
-
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Largest element over `axis`. The gradient goes to the element(s) equal to the
     maximum; when several tie, it is split evenly among them (each gets g / count)."""
-    return _extreme("max", np.max, x, axis, keepdims)
+    return _max(x, axis=axis, keepdims=keepdims)
 
 
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
     """Smallest element over `axis`; ties split the gradient evenly, as in `max`."""
-    return _extreme("min", np.min, x, axis, keepdims)
+    return _min(x, axis=axis, keepdims=keepdims)
 
 
 def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Composition: sum((x - mean)^2) / (n - ddof); ddof=0 (biased) unless given."""
+    """Composition: sum((x - mean)^2) / (n - ddof); ddof=0 (biased) unless given. As in
+    NumPy, ddof >= n divides by 0: inf (NaN for a constant x), with NumPy's warning."""
     shape = np.shape(unwrap(x))
     count = int(np.prod([shape[a] for a in _axes(axis, len(shape), "var")]))
     centred = x - mean(x, axis, keepdims=True)
-    return sum(centred * centred, axis, keepdims) / (count - ddof)
+    return sum(centred * centred, axis, keepdims) / (count - ddof if count > ddof else 0)
+
+
+# ---- log-softmax as one primitive ---------------------------------------------------------
+
+
+def max_shift(v: Any, axis: Axis) -> np.ndarray:
+    """max(v) along `axis` (kept), as a constant for a stable exponent: 0 where it is not
+    finite, and 0 for an empty axis."""
+    axes = _axes(axis, np.ndim(v), "softmax")
+    if np.size(v) == 0:
+        return np.zeros(_kept_shape(np.shape(v), axes), dtype=np.result_type(v, 0.0))
+    m = np.max(v, axis=axes, keepdims=True)
+    return np.where(np.isfinite(m), m, 0)
+
+
+def _log_softmax_forward(x: Any, axis: Axis) -> Any:
+    z = x - max_shift(x, axis)
+    return z - np.log(np.sum(np.exp(z), axis=_axes(axis, np.ndim(x)), keepdims=True))
+
+
+_log_softmax = defop(
+    "log_softmax",
+    _log_softmax_forward,
+    lambda g, y, x, axis: g - np.exp(y) * g.sum(axis=_axes(axis, g.ndim), keepdims=True),
+    rules="vjp: g − softmax(x)·Σg",
+)
+
+
+def log_softmax(x: Any, axis: Axis = -1) -> Tensor:
+    """log_softmax(x) = (x - m) - log(sum_j e^(x_j - m)), m = max(x) along `axis` (an int
+    or a tuple of ints).
+
+    m is a constant shift, so the exponents are <= 0 and the log's argument is >= 1:
+    finite values and gradients for logits of any size. d/dx_j of the i-th output is
+    [i = j] - softmax(x)_j, so the vjp is g - softmax(x) * sum(g) along `axis`, with
+    softmax(x) = e^y read from the output. One primitive instead of five nodes
+    (subtract, exp, sum, log, subtract) and their four temporaries."""
+    _axes(axis, np.ndim(unwrap(x)), "log_softmax")
+    return _log_softmax(x, axis=axis)

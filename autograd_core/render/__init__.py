@@ -8,16 +8,16 @@ missing.
 
 Reading order: `layout.py` (walk the graph, node budget, clusters) -> `dot.py` (the pure
 graph -> DOT function) -> `display.py` (graphviz and Jupyter) -> `replay.py` (the
-instrumented backward walk) -> `diagnose.py` (`explain`). `rules.py` holds every op's
-local-derivative rule as text; `text.py` formats values; `names.py` names parameters
-and modules.
+backward loop, watched) -> `diagnose.py` (`explain`). Each edge's rule text comes from
+the op's own declaration (`defop(..., rules=...)`); `text.py` formats values;
+`names.py` names parameters and modules.
 """
 
 from typing import Any
 
 from .diagnose import Explanation, explain
 from .dot import to_dot
-from .replay import Contribution, Step, Trace, trace_backward
+from .replay import Contribution, Step, Trace
 
 
 def draw(root: Any, **options: Any) -> Any:
@@ -27,6 +27,13 @@ def draw(root: Any, **options: Any) -> Any:
     from .display import draw as draw_graph
 
     return draw_graph(root, **options)
+
+
+def trace_backward(root: Any, grad: Any = None, *, run_hooks: bool = True) -> Trace:
+    """The grad_table steps of one backward pass, each drawable; see `replay`."""
+    from .display import trace_backward as trace
+
+    return trace(root, grad, run_hooks=run_hooks)
 
 
 def __getattr__(name: str) -> Any:

@@ -1,7 +1,7 @@
 """`explain(x, root)`: why `x.grad` is None or zero after `root.backward()`, or the path.
 
 The checks, in order: x's dtype, whether x requires grad, whether root has a graph at
-all, whether a path leads from x to root (walking `_parents` from root, iteratively),
+all, whether a path leads from x to root (walking each node's parents from root, iteratively),
 whether the path passes only through ops whose derivative is zero, and, when the graph
 still holds its saved values, a fresh gradient (`trace_backward`) to compare with
 `x.grad`, which catches gradients left over from an earlier backward and edges where
@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from ..graph import parents_of
 from ..tensor import Tensor
-from . import rules, text
+from . import text
 from .names import parameter_names
 from .replay import Trace, trace_backward
 
@@ -118,7 +119,7 @@ def explain(x: Tensor, root: Tensor) -> Explanation:
         return answer(
             "non_differentiable",
             f"Every path from {name} to {rname} goes through {ops}, whose derivative is zero "
-            f"everywhere ({rules.rule(blocking[0].op, 0)}): d{rname}/d{name} is exactly 0. "  # type: ignore[arg-type]
+            f"everywhere ({blocking[0]._node.op.rule(0)}): d{rname}/d{name} is exactly 0. "
             "Use a differentiable relaxation (for example tanh instead of sign).",
         )
     if fresh is not None and current is not None and not _same(current, fresh):
@@ -161,8 +162,8 @@ def _ancestors(root: Tensor) -> tuple[list[Tensor], dict[int, Tensor | None]]:
     queue = deque([root])
     while queue:
         t = queue.popleft()
-        for p in t._parents or ():
-            if p is not None and id(p) not in came_from:
+        for p in parents_of(t):
+            if id(p) not in came_from:
                 came_from[id(p)] = t
                 nodes.append(p)
                 queue.append(p)
@@ -197,7 +198,7 @@ def _order(root: Tensor) -> list[Tensor]:
             continue
         seen.add(id(t))
         stack.append((t, True))
-        stack.extend((p, False) for p in t._parents or () if p is not None and id(p) not in seen)
+        stack.extend((p, False) for p in parents_of(t) if id(p) not in seen)
     return order
 
 
@@ -210,10 +211,10 @@ def _zero_ops(x: Tensor, root: Tensor, nodes: list[Tensor]) -> list[Tensor] | No
     for t in _order(root):
         if t is x or t.op is None:
             continue
-        ps = [p for p in t._parents or () if p is not None]
+        ps = parents_of(t)
         reaches[id(t)] = any(reaches.get(id(p), False) for p in ps)
         through = any(passes.get(id(p), False) for p in ps)
-        if through and t.op in rules.ZERO_DERIVATIVE:
+        if through and t._node.op.zero:
             blockers.append(t)
             through = False
         passes[id(t)] = through
@@ -224,7 +225,7 @@ def _zero_ops(x: Tensor, root: Tensor, nodes: list[Tensor]) -> list[Tensor] | No
 
 def _no_path(x: Tensor, root: Tensor, nodes: list[Tensor], name: str, rname: str) -> Explanation:
     leftover = x.grad is not None and np.any(x.grad.data)
-    saved = [t._saved for t in nodes if t.op is not None]
+    saved = [t._node.saved for t in nodes if t._node is not None]
     if saved and all(s is not None for s in saved):
         used_as_array = any(v is x.data for s in saved for v in s[1:])  # type: ignore[union-attr]
         if used_as_array:
@@ -271,7 +272,7 @@ def _zero_message(
                 stops.append(c)
     where = "; ".join(
         f"'{c.op}' ({c.rule}) passed nothing to its input {c.index}"
-        + (f" ({text.origin_text(c.child._origin)})" if c.child._origin else "")
+        + (f" ({text.origin_text(c.child._node.origin)})" if c.child._node.origin else "")
         for c in stops[:3]
     )
     return (
@@ -286,7 +287,7 @@ def _on_paths(x: Tensor, root: Tensor) -> set[int]:
     """ids of the tensors on some path from x to root."""
     reaches: set[int] = {id(x)}
     for t in _order(root):
-        if t.op is not None and any(p is not None and id(p) in reaches for p in t._parents or ()):
+        if any(id(p) in reaches for p in parents_of(t)):
             reaches.add(id(t))
     return reaches
 

@@ -14,6 +14,8 @@ import graphviz
 
 from ..tensor import Tensor
 from .dot import dot_lines, options
+from .replay import Trace
+from .replay import trace_backward as record_trace
 
 INSTALL = (
     "Rendering a graph needs the Graphviz 'dot' program, which was not found on PATH. "
@@ -35,6 +37,18 @@ class GraphvizNotFound(graphviz.ExecutableNotFound):
 
 class Graph(graphviz.Digraph):
     """A `graphviz.Digraph` whose rendering errors say how to install Graphviz."""
+
+    def __repr__(self) -> str:
+        """`<Graph: 7 nodes, 8 edges>`: what Jupyter saves as text/plain beside the picture,
+        the same text for the same graph (no memory address)."""
+        nodes = edges = 0
+        for line in "".join(self.body).splitlines():
+            head = line.split("[", 1)[0].strip()  # the statement without its attributes
+            if " -> " in head:
+                edges += head.count(" -> ")
+            elif head and not set(head) & set(" ={}") and head not in ("graph", "node", "edge"):
+                nodes += 1
+        return f"<Graph: {nodes} node{'s' * (nodes != 1)}, {edges} edge{'s' * (edges != 1)}>"
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -71,3 +85,8 @@ def draw(root: Tensor | Sequence[Tensor], **kwargs: Any) -> Graph:
     """
     opts = options(**kwargs)
     return Graph(body=dot_lines(root, opts))
+
+
+def trace_backward(root: Tensor, grad: Any = None, *, run_hooks: bool = True) -> Trace:
+    """`replay.trace_backward`, with steps that draw themselves with `draw`."""
+    return record_trace(root, grad, run_hooks=run_hooks, draw=draw)

@@ -6,7 +6,7 @@ statements to graphviz. The options are those of `autograd_core.draw`; see `Opti
 
 Forward view: edges follow the data, tensor -> op -> result. Backward view
 (`backward=True`): edges follow the gradient, result -> op -> input, each labelled with
-the op's local-derivative rule (`rules.py`) and, from a `trace_backward` of the graph,
+the op's local-derivative rule (declared with the op) and, from a `trace_backward` of the graph,
 the gradient it carried (incoming gradient times local derivative), where broadcasting
 was undone, and at each node the sum of what arrived.
 """
@@ -351,7 +351,7 @@ def _tensor_node(node: Node, layout: Layout, view: _View) -> str:
         fill, line, width = (BAD, BAD_LINE, 3) if first else (BAD_LIGHT, BAD_LINE, 1.5)
         what = ", ".join(bad) + (": first made here" if first and t.op is not None else "")
         rows.append(f'<FONT COLOR="{BAD_LINE}"><B>⚠ {_html(what)}</B></FONT>')
-        where = text.origin_text(t._origin) if t.op is not None else "a leaf: given as input"
+        where = text.origin_text(t._node.origin) if t.op is not None else "a leaf: given as input"
         rows.append(f'<FONT POINT-SIZE="9" COLOR="{BAD_LINE}">{_html(where)}</FONT>')
     mark = view.mark(t, title)
     if view.current is not None and view.current.node is t:
@@ -365,11 +365,12 @@ def _tensor_node(node: Node, layout: Layout, view: _View) -> str:
 
 def _inputs_bad(t: Tensor) -> bool:
     """Whether a NaN or inf in t's value came from one of its inputs."""
-    if t.op is None:
+    node = t._node
+    if node is None:
         return False
-    if any(p is not None and text.nonfinite(p.data) for p in t._parents or ()):
+    if any(p is not None and text.nonfinite(p.data) for p in node.parents):
         return True
-    return t._saved is not None and any(text.nonfinite(v) for v in t._saved[1:])
+    return node.saved is not None and any(text.nonfinite(v) for v in node.saved[1:])
 
 
 def _grad_rows(t: Tensor, g: np.ndarray | None, view: _View) -> list[str]:
@@ -437,10 +438,8 @@ def _edge(e: Edge, layout: Layout, view: _View) -> str:
 
 
 def _gradient_edge(child: Tensor, position: int, view: _View) -> dict[str, Any]:
-    from .rules import rule
-
     o = view.opts
-    lines = [rule(child.op, position)]  # type: ignore[arg-type]
+    lines = [child._node.op.rule(position)]
     c = view.trace.edge(child, position) if view.trace is not None else None
     # As in the reference algorithm, an edge's term is computed at its input's step.
     sent = c is not None and id(c.parent) in view.done

@@ -1,14 +1,14 @@
 """From tensors to what will be drawn.
 
-1. `walk`: an iterative breadth-first walk from the roots over `_parents`, with a
-   visited set; constants (inputs that need no gradient) come from `_saved` while the
+1. `walk`: an iterative breadth-first walk from the roots over each node's parents, with a
+   visited set; constants (inputs that need no gradient) come from its saved values while the
    graph holds it.
 2. The node budget: runs of identical steps (the same op on the same shapes with inputs
    of the same kinds, each step feeding only the next) are folded into one
    "repeated" node, and whatever still exceeds the budget, farthest from the root, is
    summarised in a single node with its op counts. Only what is drawn is labelled
    later, so a graph of 100,000 nodes costs one walk.
-3. Clusters: every node gets the path of modules it was made in (`Tensor._scope`);
+3. Clusters: every node gets the path of modules it was made in (`Node.scope`);
    a collapsed module becomes one box.
 
 The result, a `Layout`, is plain data: node ids with kinds and module paths, and edges
@@ -60,10 +60,11 @@ def walk(roots: Sequence[Tensor], constants: bool = True) -> Walk:
         i += 1
         row: list[tuple[int, int]] = []
         inputs.append(row)
-        if t.op is None or t._parents is None:
+        node = t._node
+        if node is None:
             continue
-        saved = t._saved
-        for k, p in enumerate(t._parents):
+        saved = node.saved
+        for k, p in enumerate(node.parents):
             if p is not None:
                 j = index.get(id(p))
                 if j is None:
@@ -71,7 +72,9 @@ def walk(roots: Sequence[Tensor], constants: bool = True) -> Walk:
                     tensors.append(p)
                 if p.op is None:
                     known = leaf_scope.get(j)
-                    leaf_scope[j] = t._scope if known is None else common_prefix(known, t._scope)
+                    leaf_scope[j] = (
+                        node.scope if known is None else common_prefix(known, node.scope)
+                    )
                 row.append((k, j))
             elif constants and saved is not None:
                 v = saved[k + 1]
@@ -230,8 +233,8 @@ def tensor_path(w: Walk, i: int, names: dict[int, str]) -> Path:
     """Op results sit in the module that made them, parameters in the innermost module
     all their users share, other leaves (inputs) outside every module."""
     t = w.tensors[i]
-    if t.op is not None:
-        return t._scope
+    if t._node is not None:
+        return t._node.scope
     if id(t) in names:
         return w.leaf_scope.get(i, ())
     return ()
@@ -410,7 +413,7 @@ def _build(
         tid = add(f"t{i}", "tensor", i, paths[i])
         if t.op is None:
             continue
-        oid = add(f"o{i}", "op", i, t._scope)
+        oid = add(f"o{i}", "op", i, t._node.scope)
         edges.append(Edge(oid, tid))
         fold = folds.get(i)
         for k, r in w.inputs[i]:

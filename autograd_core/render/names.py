@@ -23,8 +23,9 @@ def parameter_names(tensors: Iterable[Tensor], params: Any = None) -> dict[int, 
             names.setdefault(id(t.data), name)
     roots: dict[int, Any] = {}
     for t in tensors:
-        if t._scope:
-            roots.setdefault(id(t._scope[0]), t._scope[0])
+        scope = t._node.scope if t._node is not None else ()
+        if scope:
+            roots.setdefault(id(scope[0]), scope[0])
     for module in roots.values():
         for name, t in _pairs(module):
             names.setdefault(id(t), name)

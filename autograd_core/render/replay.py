@@ -1,10 +1,11 @@
 """`trace_backward(root)`: one backward pass, recorded step by step.
 
-The walk is the grad_table algorithm of `engine.run` (same topological order, same
-vjps, same reduction to each input's shape, same order of summation, so the same
-numbers), instrumented: every node's step keeps the contributions that were summed into
-its entry and the incoming gradient and local derivative behind each one. It keeps the
-graph (retain_graph semantics) and touches no `.grad`. `engine.run` stays as it is: fast.
+It is the engine's own grad_table loop (`engine.backpropagate`), watched: an observer
+sees every edge (the child, the parent, what the vjp returned and what was summed into
+the parent's entry), and every completed entry becomes a step holding the contributions
+that were summed into it, with the incoming gradient and local derivative behind each
+one. So the numbers are the engine's by construction. It keeps the graph (retain_graph
+semantics) and touches no `.grad`.
 
 In the notation of the reference algorithm, step 0 sets grad_table[u_n] = 1 and each
 later step completes one entry,
@@ -14,16 +15,16 @@ later step completes one entry,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, overload
 
 import numpy as np
 
 from .. import engine
-from ..grad_mode import set_grad_enabled
+from ..graph import topological_order
 from ..tensor import Tensor
-from . import rules, text
+from . import text
 from .names import parameter_names
 
 
@@ -35,7 +36,7 @@ class Contribution:
     parent: Tensor  # u_j, the input of child's op that receives it
     index: int  # parent's position among the op's inputs
     op: str
-    rule: str  # the local-derivative rule, from `rules.RULES`
+    rule: str  # the local-derivative rule, as the op declared it
     grad: np.ndarray  # grad_table[child]
     value: np.ndarray  # the contribution, in parent's shape
     local: np.ndarray | None  # d child / d parent itself, when child is a scalar
@@ -109,8 +110,11 @@ class Step:
 class Trace(Sequence[Step]):
     """The steps of one backward pass from `root`, in the order the entries completed."""
 
-    def __init__(self, root: Tensor, labels: dict[int, str]) -> None:
+    def __init__(
+        self, root: Tensor, labels: dict[int, str], draw: Callable[..., Any] | None = None
+    ) -> None:
         self.root = root
+        self._draw = draw  # the renderer's draw(root, **options), given by whoever made it
         self.steps: list[Step] = []
         self._labels = labels
         self._grads: dict[int, np.ndarray] = {}
@@ -154,9 +158,12 @@ class Trace(Sequence[Step]):
 
     def draw(self, step: int | None = None, **options: Any) -> Any:
         """The backward view; with `step`, the state of the table after that step."""
-        from .display import draw
-
-        return draw(self.root, backward=True, trace=self, step=step, **options)
+        if self._draw is None:
+            raise RuntimeError(
+                "This trace was recorded without a renderer; make it with "
+                "autograd_core.trace_backward(root) to draw it."
+            )
+        return self._draw(self.root, backward=True, trace=self, step=step, **options)
 
     def __repr__(self) -> str:
         return f"<Trace of {len(self)} grad_table steps from {self.label(self.root)}>"
@@ -167,64 +174,52 @@ class Trace(Sequence[Step]):
         return bundle
 
 
-def trace_backward(root: Tensor, grad: Any = None, *, run_hooks: bool = True) -> Trace:
+def trace_backward(
+    root: Tensor,
+    grad: Any = None,
+    *,
+    run_hooks: bool = True,
+    draw: Callable[..., Any] | None = None,
+) -> Trace:
     """Run one backward pass from `root`, recording each grad_table step.
 
     `grad` seeds a non-scalar root, as in `backward(grad)`. Hooks run as in backward
     (`run_hooks=False` skips them). The graph is kept and no `.grad` is changed; the
-    numbers are the ones `root.backward()` would produce. Raises RuntimeError when the
-    graph was freed by an earlier backward() without retain_graph=True.
+    numbers are the ones `root.backward()` would produce. `draw` is the renderer the
+    trace and its steps draw with. Raises RuntimeError when the graph was freed by an
+    earlier backward() without retain_graph=True.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"trace_backward() expects a Tensor; got {type(root).__name__}.")
-    (seed,) = engine._seeds((root,), None if grad is None else (grad,), "trace_backward", False)
-    order = engine.topological_order((root,))
+    table = engine.seeds((root,), None if grad is None else (grad,), "trace_backward", False)
+    order = topological_order((root,))
     names = parameter_names(order)
     labels = {id(t): names.get(id(t)) or t.name or f"u{k}" for k, t in enumerate(order, 1)}
-    trace = Trace(root, labels)
-    pending: dict[int, list[Contribution]] = {id(root): []}
+    trace = Trace(root, labels, draw)
+    pending: dict[int, list[Contribution]] = {}
     ones: dict[tuple[Any, ...], np.ndarray] = {}  # unit seeds for local derivatives
-    with set_grad_enabled(False), np.errstate(all="ignore"):
-        for node in reversed(order):
-            incoming = pending.pop(id(node), None)
-            if incoming is None:
-                continue
-            g = seed if node is root else _summed(incoming)
-            if run_hooks and node._hooks:
-                g = engine._run_hooks(node, g, False)
-            trace._add(node, g, incoming)
-            if node.op is None:
-                continue
-            for i, (parent, vjp) in enumerate(zip(node._parents, node._vjps, strict=False)):  # type: ignore[arg-type]
-                if parent is None:
-                    continue
-                raw = vjp(g, *node._saved)  # type: ignore[misc]
-                value = engine._fit(raw, node, i)
-                local = None
-                if node.size == 1:  # d node / d parent itself: the vjp of a unit gradient
-                    key = (g.shape, g.dtype)
-                    one = ones.get(key)
-                    if one is None:
-                        one = ones[key] = np.ones(g.shape, g.dtype)
-                    local = engine._fit(vjp(one, *node._saved), node, i)  # type: ignore[misc]
-                c = Contribution(
-                    node,
-                    parent,
-                    i,
-                    node.op,
-                    rules.rule(node.op, i),
-                    g,
-                    value,
-                    local,
-                    tuple(np.shape(raw)),
-                )
-                pending.setdefault(id(parent), []).append(c)
+
+    def complete(tensor: Tensor, g: Any) -> Any:
+        if run_hooks and tensor._hooks:
+            g = engine.run_hooks(tensor, g, False)
+        trace._add(tensor, g, pending.pop(id(tensor), []))
+        return g
+
+    def observe(child: Tensor, i: int, parent: Tensor, raw: Any, value: Any) -> None:
+        node = child._node
+        g = trace._grads[id(child)]
+        local = None
+        if child.size == 1:  # d child / d parent itself: the vjp of a unit gradient
+            key = (g.shape, g.dtype)
+            one = ones.get(key)
+            if one is None:
+                one = ones[key] = np.ones(g.shape, g.dtype)
+            local = engine.fit(node.vjp(i, one, node.saved), node, i)
+        c = Contribution(
+            child, parent, i, node.op.name, node.op.rule(i), g, value, local, np.shape(raw)
+        )
+        pending.setdefault(id(parent), []).append(c)
+
+    with np.errstate(all="ignore"):
+        engine.backpropagate(order, table, complete, retain_graph=True, observe=observe)
     return trace
-
-
-def _summed(incoming: list[Contribution]) -> np.ndarray:
-    # The same order and the same `+` as engine.run, so the same floating-point result.
-    g = incoming[0].value
-    for c in incoming[1:]:
-        g = g + c.value
-    return g

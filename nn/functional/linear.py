@@ -1,21 +1,16 @@
-"""Matrix layers: fully connected and the Gram matrix (reference section 6).
+"""Matrix layers: fully connected and the Gram matrix.
 
-For y = W x + b the reference gives dE/dx = W^T delta, dE/dW = delta x^T and
-dE/db = delta (summed over the batch). `linear` is a fused primitive whose three vjps
-are exactly those formulas (in the batched, row-per-sample layout); the Gram matrix
-Y = X X^T is a composition, and the matmul's derivative (dA = G B^T, dB = A^T G) gives
-the reference's dE/dX = (delta + delta^T) X.
+For y = W x + b the layer reference gives dE/dx = W^T delta, dE/dW = delta x^T and
+dE/db = delta (summed over the batch). `linear` checks its shapes and calls
+`ops.affine`, whose three vjps are exactly those formulas (in the batched,
+row-per-sample layout); the Gram matrix Y = X X^T is a composition, and the matmul's
+derivative (dA = G B^T, dB = A^T G) gives the reference's dE/dX = (delta + delta^T) X.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
 import ops
 from autograd_core import Tensor
-from autograd_core.engine import record
 
 from ._utils import TensorLike, as_tensor
 
@@ -23,12 +18,8 @@ from ._utils import TensorLike, as_tensor
 def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) -> Tensor:
     """y = x @ W^T + b, with x (..., in), W (out, in), b (out,) (PyTorch's layout).
 
-    dE/dx = delta @ W, dE/dW = delta^T @ x, dE/db = delta summed over the batch.
-
-    A fused primitive (one graph node, the rules in `_LINEAR_VJPS`): as the composition
-    matmul(x, transpose(W)) + b it made three nodes and kept one more activation-sized
-    array alive per layer, about 5% of an MLP training step. The bias is added into the
-    product's fresh array, and dW comes out contiguous in W's own layout."""
+    dE/dx = delta @ W, dE/dW = delta^T @ x, dE/db = delta summed over the batch
+    (`ops.affine`, one graph node)."""
     fn = "linear"
     x, weight = as_tensor(x), as_tensor(weight)
     if weight.ndim != 2:
@@ -47,26 +38,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
                 f"{bias.shape}."
             )
         inputs += (bias,)
-    y = np.matmul(x.data, weight.data.T)
-    if bias is not None:
-        if np.result_type(y, bias.data) == y.dtype:
-            y += bias.data  # y is new: nothing else holds it yet
-        else:
-            y = y + bias.data
-    return record("linear", y, inputs, _LINEAR_VJPS[: len(inputs)])
-
-
-def _rows(a: Any) -> Any:
-    """(..., n) -> (rows, n): the batch axes flattened (an array or a Tensor)."""
-    return a.reshape(-1, a.shape[-1])
-
-
-# vjps of linear, as (g, y, x, weight[, bias]) -> gradient; arrays or Tensors.
-_LINEAR_VJPS = (
-    lambda g, y, x, w, *b: g @ w,  # dE/dx = delta W
-    lambda g, y, x, w, *b: _rows(g).T @ _rows(x),  # dE/dW = delta^T x
-    lambda g, y, x, w, b: _rows(g).sum(axis=0),  # dE/db = delta summed over the batch
-)
+    return ops.affine(*inputs)
 
 
 def gram_matrix(x: TensorLike) -> Tensor:

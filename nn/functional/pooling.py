@@ -3,9 +3,9 @@
 - avg_pool2d: zero padding, window view (`ops.sliding_window`), mean of each window.
   Derivative (reference 3.3): every input in window X_k gets delta / |X_k|, with
   |X_k| = KH*KW since padded zeros count (count_include_pad=True); overlapping windows add.
-- max_pool2d: a fused primitive (see its docstring): the winner of each window is found
-  in NumPy, and its vjp routes each delta to its window's argmax (the first one at
-  ties, as PyTorch), adding up where windows overlap.
+- max_pool2d: `ops.window_max`, a primitive: the winner of each window is found in
+  NumPy, and its vjp routes each delta to its window's argmax (the first one at ties,
+  as PyTorch), adding up where windows overlap.
 - max_unpool2d (reference 3.2 is empty; derived here): the partial inverse of max
   pooling, Y = zeros with Y[idx_k] = x_k. Then dE/dx_k = delta[idx_k]: a gather of the
   incoming gradient at the saved indices.
@@ -22,7 +22,6 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
-from autograd_core.engine import record
 
 from ._utils import TensorLike, as_tensor, pair, spatial
 
@@ -54,104 +53,6 @@ def _window_args(
     return k, s, p, out
 
 
-def _at_offset(
-    v: np.ndarray, a: int, b: int, s: tuple[int, int], out: tuple[int, int]
-) -> np.ndarray:
-    """The strided view of `v` holding cell (a, b) of every window: element (i, j) is
-    v[..., i * s0 + a, j * s1 + b] for the out = (OH, OW) windows."""
-    return v[..., a : a + s[0] * (out[0] - 1) + 1 : s[0], b : b + s[1] * (out[1] - 1) + 1 : s[1]]
-
-
-def _window_argmax(
-    v: np.ndarray, k: tuple[int, int], s: tuple[int, int], p: tuple[int, int], out: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each window's maximum and where it is, as the offset a * KW + b inside the window.
-
-    One pass per kernel offset (KH*KW strided views, no window copy). The first maximum
-    wins ties, NaN wins over numbers (it propagates, as in PyTorch), and padded cells
-    never win."""
-    (oh, ow), (h, w) = out, v.shape[-2:]
-    if v.dtype.kind != "f":
-        v = v.astype(np.float64)
-    nan = bool(np.isnan(v).any())
-    if p == (0, 0) and not nan:
-        return _window_argmax_plain(v, k, s, out)
-    if p != (0, 0):
-        v = np.pad(v, [(0, 0)] * (v.ndim - 2) + [(p[0], p[0]), (p[1], p[1])])
-    top = np.full(v.shape[:-2] + out, -np.inf, dtype=v.dtype)
-    where = np.zeros(top.shape, dtype=np.int32)
-    seen = np.zeros(out, dtype=bool)  # windows that have met a real (unpadded) cell
-    rows, cols = np.arange(oh) * s[0] - p[0], np.arange(ow) * s[1] - p[1]
-    for a in range(k[0]):
-        for b in range(k[1]):
-            cand = _at_offset(v, a, b, s, out)
-            better = cand > top
-            if nan:
-                better |= np.isnan(cand) & ~np.isnan(top)
-            if p != (0, 0):
-                real = ((rows + a >= 0) & (rows + a < h))[:, None] & (
-                    (cols + b >= 0) & (cols + b < w)
-                )
-                better |= ~seen
-                better &= real
-                seen |= real
-            np.copyto(top, cand, where=better)
-            np.copyto(where, a * k[1] + b, where=better)
-    return top, where
-
-
-def _route_to_argmax(
-    g: np.ndarray,
-    where: np.ndarray,
-    shape: tuple[int, ...],
-    k: tuple[int, int],
-    s: tuple[int, int],
-) -> np.ndarray:
-    """max_pool2d's vjp on arrays: the routing of the one-hot fold, without its
-    (..., OH, OW, KH, KW) temporary. For each kernel offset, every window sends
-    delta * [its maximum sits there] to the strided view of the input at that offset:
-    written when windows do not overlap (each cell then belongs to one window at one
-    offset), added when they do. A NaN or inf in delta takes the slower `np.where`, so
-    it reaches only the argmax cells (NaN * 0 would be NaN elsewhere)."""
-    oh, ow = g.shape[-2:]
-    overlap = s[0] < k[0] or s[1] < k[1]
-    tiles = not overlap and s == k and shape[-2:] == (oh * s[0], ow * s[1])
-    out = np.empty(shape, dtype=g.dtype) if tiles else np.zeros(shape, dtype=g.dtype)
-    with np.errstate(over="ignore"):  # a finite sum means every element is finite
-        finite = bool(np.isfinite(g.sum()))
-    zero = g.dtype.type(0)
-    for a in range(k[0]):
-        for b in range(k[1]):
-            view = _at_offset(out, a, b, s, (oh, ow))
-            here = where == a * k[1] + b
-            if overlap:
-                view += g * here if finite else np.where(here, g, zero)
-            elif finite:
-                np.multiply(g, here, out=view)
-            else:
-                view[...] = np.where(here, g, zero)
-    return out
-
-
-def _window_argmax_plain(
-    v: np.ndarray, k: tuple[int, int], s: tuple[int, int], out: tuple[int, int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """`_window_argmax` without padding or NaN, the common case, in plain arithmetic
-    (masked copies are slow): the running maximum is `np.maximum`, and the offset moves
-    to a * KW + b where the candidate is strictly larger (so the first maximum wins)."""
-    top, where = None, np.zeros(v.shape[:-2] + out, dtype=np.int32)
-    for a in range(k[0]):
-        for b in range(k[1]):
-            cand = _at_offset(v, a, b, s, out)
-            if top is None:  # offset 0 is in every window, and where starts at 0
-                top = cand.copy()
-                continue
-            better = cand > top
-            np.maximum(top, cand, out=top)
-            where += better * (a * k[1] + b - where)
-    return top, where
-
-
 def max_pool2d(
     x: TensorLike,
     kernel_size: int | tuple[int, int],
@@ -165,35 +66,14 @@ def max_pool2d(
     at ties, as PyTorch; accumulated where windows overlap). With return_indices=True,
     also returns the argmax positions as an int64 Tensor of Y's shape holding
     row * W + col within each input (H, W) plane, as PyTorch does (for max_unpool2d).
-    stride defaults to kernel_size.
-
-    A fused primitive: as a composition (window view, then a gather) the gather's
-    scatter-add backward cost more than the rest of a small CNN step. Its vjp is the
-    routing written with ops: put delta at each window's argmax (a one-hot mask over
-    the window axes) and add the windows back with `ops.fold`, the window view's
-    adjoint, so it also works under create_graph=True. In ordinary backward (arrays)
-    `_route_to_argmax` computes the same sum one kernel offset at a time, without the
-    one-hot temporary (5x faster on the benchmark's CNN)."""
+    stride defaults to kernel_size."""
     fn = "max_pool2d"
     x = as_tensor(x)
-    k, s, p, out = _window_args(x, kernel_size, stride, padding, fn)
-    top, where = _window_argmax(x.data, k, s, p, out)
-    xp = ops.pad(x, [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])]) if p != (0, 0) else x
-    offsets = np.arange(k[0] * k[1], dtype=np.int32).reshape(k)
-
-    def route(g, y, xp):  # noqa: ANN001, ANN202 - a vjp: arrays or Tensors
-        if type(g) is np.ndarray:
-            return _route_to_argmax(g, where, xp.shape, k, s)
-        onehot = where[..., None, None] == offsets  # (..., OH, OW, KH, KW), constant
-        return ops.fold(np.where(onehot, np.expand_dims(g, (-2, -1)), 0), xp.shape, k, s, (1, 1))
-
-    y = record("max_pool2d", top.astype(x.dtype, copy=False), (xp,), (route,))
+    k, s, p, _ = _window_args(x, kernel_size, stride, padding, fn)
+    y = ops.window_max(x, kernel=k, stride=s, padding=p)
     if not return_indices:
         return y
-    a, b = np.divmod(where, k[1])
-    rows = np.arange(out[0])[:, None] * s[0] + a - p[0]
-    cols = np.arange(out[1])[None, :] * s[1] + b - p[1]
-    return y, Tensor((rows * x.shape[-1] + cols).astype(np.int64))
+    return y, Tensor(ops.window_argmax(x, k, s, p))
 
 
 def _output_hw(

@@ -47,9 +47,9 @@ def test_backward_frees_saved_arrays_and_closures():
     y = (h * x).sum()
     y.backward()
     for node in (h, y):
-        assert node._saved is None and node._vjps is None
+        assert node._node.saved is None and node._node.params is None
     assert not h.is_leaf  # still an op result, and still drawable
-    assert h._parents[0] is x
+    assert h._node.parents[0] is x
 
 
 def test_non_scalar_backward_names_the_shape():

@@ -66,7 +66,7 @@ def test_topological_order_puts_parents_first():
     position = {id(n): k for k, n in enumerate(order)}
     assert len(order) == 5
     for node in order:
-        for parent in node._parents or ():
+        for parent in node._node.parents if node._node is not None else ():
             if parent is not None:
                 assert position[id(parent)] < position[id(node)]
 

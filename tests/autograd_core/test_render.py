@@ -332,7 +332,7 @@ def _reference_walk(root):
             continue
         ops[t.op] += 1
         edges += 1
-        for p in t._parents:
+        for p in t._node.parents:
             edges += 1
             if p is None:
                 consts += 1

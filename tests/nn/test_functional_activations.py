@@ -140,10 +140,21 @@ def test_log_softmax_vjp_closed_form():
     np.testing.assert_allclose(dx, delta - s * delta.sum(axis=0, keepdims=True), rtol=1e-12)
 
 
-@pytest.mark.parametrize("shape, axis", [((2, 3), 2), ((2, 3), -3), ((), -1), ((3,), 0.5)])
+@pytest.mark.parametrize("shape, axis", [((2, 3), 2), ((2, 3), -3), ((), 1), ((3,), 0.5)])
 def test_log_softmax_axis_error(shape, axis):
     with pytest.raises(np.exceptions.AxisError, match=r"log_softmax: axis=.* does not fit"):
         F.log_softmax(np.zeros(shape), axis=axis)
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+def test_softmax_and_log_softmax_of_a_0d_tensor(axis):
+    """One element: softmax is 1 and log_softmax 0, with zero gradient, as in PyTorch."""
+    x = Tensor(1.5, requires_grad=True)
+    assert F.softmax(x, axis=axis).item() == 1.0
+    y = F.log_softmax(x, axis=axis)
+    assert y.item() == 0.0
+    y.backward()
+    assert x.grad.item() == 0.0
 
 
 BIG = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, 1e4 - 1.0], [1e4, 1e4, -1e4]])

@@ -158,10 +158,10 @@ def test_call_tags_recorded_ops_with_the_module_scope():
     m = MLP()
     x = Tensor(np.ones((5, 4), np.float32), requires_grad=True)
     y = m(x)
-    assert y._scope == (m, m.fc2)
-    scopes = {tuple(map(id, node._scope)) for node in topological_order([y]) if node.op}
+    assert y._node.scope == (m, m.fc2)
+    scopes = {tuple(map(id, t._node.scope)) for t in topological_order([y]) if t._node}
     assert scopes == {(id(m), id(layer)) for layer in m.children()}
-    assert (x * 2)._scope == ()
+    assert (x * 2)._node.scope == ()
 
 
 def test_requires_grad_and_dtype_conversion():

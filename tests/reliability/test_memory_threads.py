@@ -30,14 +30,14 @@ def graph_nodes(root: Tensor) -> list[Tensor]:
         if id(t) in seen:
             continue
         seen[id(t)] = t
-        stack.extend(p for p in (t._parents or ()) if p is not None)
+        stack.extend(p for p in (t._node.parents if t._node else ()) if p is not None)
     return list(seen.values())
 
 
 def saved_bytes(root: Tensor) -> int:
     total = 0
     for t in graph_nodes(root):
-        for value in t._saved or ():
+        for value in (t._node.saved if t._node else None) or ():
             total += getattr(value, "nbytes", 0)
     return total
 
@@ -61,7 +61,7 @@ def test_backward_frees_every_saved_array_and_closure():
     nodes = [t for t in graph_nodes(loss) if t.op is not None]
     assert len(nodes) > 20 and saved_bytes(loss) > 10_000
     loss.backward()
-    assert all(t._saved is None and t._vjps is None for t in nodes)
+    assert all(t._node.saved is None and t._node.params is None for t in nodes)
     assert saved_bytes(loss) == 0
 
 
@@ -86,8 +86,8 @@ def test_arrays_only_the_graph_held_are_released():
     x = Tensor(np.ones(1000), requires_grad=True)
     scale = np.full(1000, 2.0)  # writable: the op keeps a read-only copy
     y = ops.where(np.arange(1000) % 2 == 0, x * scale, x)
-    copy = weakref.ref(y._parents[0]._saved[2])
-    mask = weakref.ref(y._vjps[0].__closure__[0].cell_contents)
+    copy = weakref.ref(y._node.parents[1]._node.saved[2])
+    mask = weakref.ref(y._node.saved[1])
     y.sum().backward()
     gc.collect()
     assert copy() is None and mask() is None
@@ -198,7 +198,7 @@ def test_grad_mode_and_anomaly_mode_belong_to_the_thread_that_set_them():
         w = Tensor([0.0], requires_grad=True)
         try:
             y = ops.sqrt(w)  # inf gradient: only anomaly mode would object
-            seen["busy"] = (is_grad_enabled(), y.op, y._origin)
+            seen["busy"] = (is_grad_enabled(), y.op, y._node.origin)
             y.sum().backward()  # no FloatingPointError: anomaly mode is off here
             seen["grad"] = w.grad.data[0]
         finally:

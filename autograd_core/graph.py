@@ -1,0 +1,102 @@
+"""The graph: what a non-leaf tensor remembers about the op that made it, and the order
+in which backward visits the tensors.
+
+A tensor made by an op holds one `Node`: the op (its name, its vjps and their rule
+text), the parents (the op's inputs, None where an input needs no gradient), the
+values the vjps read (the output first, then each input, fixed at forward time) and
+the op's keyword constants (an axis, a shape). A leaf holds no node.
+
+Nothing here knows a specific op, or even the Tensor class: a graph is anything whose
+elements have `_node` and `requires_grad`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Vjp = Callable[..., Any]
+
+
+class Node:
+    """How one tensor was computed: `op(*inputs, **params)`."""
+
+    __slots__ = ("op", "parents", "saved", "params", "scope", "origin")
+
+    def __init__(
+        self,
+        op: Any,
+        parents: tuple[Any, ...],
+        saved: tuple[Any, ...],
+        params: dict[str, Any] | None,
+        scope: tuple[Any, ...] = (),
+        origin: str | None = None,
+    ) -> None:
+        self.op = op  # an `autograd_core.op.Op`: name, vjps, rules
+        self.parents = parents  # one per input; None where no gradient is needed
+        self.saved: tuple[Any, ...] | None = saved  # (output, *inputs); None once freed
+        self.params = params  # keyword constants of the call, or None
+        self.scope = scope  # the nn.Modules whose forward made it, outermost first
+        self.origin = origin  # the line of user code, under detect_anomaly()
+
+    def vjp(self, index: int, g: Any, args: tuple[Any, ...]) -> Any:
+        """The vector-Jacobian product for input `index`: `g` times d output / d input,
+        before broadcasting is undone. `args` are the output and the inputs (arrays, or
+        Tensors when backward builds a graph of its own)."""
+        if self.op.joint:
+            return self.op.vjps[0](g, *args, **(self.params or {}))[index]
+        if self.params is None:
+            return self.op.vjps[index](g, *args)
+        return self.op.vjps[index](g, *args, **self.params)
+
+    def vjps(self, g: Any, args: tuple[Any, ...]) -> list[tuple[int, Any, Any]]:
+        """(index, parent, vjp result) for every input that needs a gradient."""
+        if self.op.joint:  # one vjp gives every input's gradient: linear in their number
+            grads = self.op.vjps[0](g, *args, **(self.params or {}))
+            return [(i, p, grads[i]) for i, p in enumerate(self.parents) if p is not None]
+        return [(i, p, self.vjp(i, g, args)) for i, p in enumerate(self.parents) if p is not None]
+
+    def free(self) -> None:
+        """Drop the saved values (the parents stay, so the graph can still be drawn)."""
+        self.saved = self.params = None
+
+
+def freed_error(tensor: Any) -> RuntimeError:
+    return RuntimeError(
+        f"Trying to backward through the graph a second time: the values saved by "
+        f"'{tensor.op}' (output shape {tensor.shape}) were freed by the first backward(). "
+        "Pass retain_graph=True to the first backward() or grad() call if you need to go "
+        "through the graph again."
+    )
+
+
+def topological_order(roots: Iterable[Any]) -> list[Any]:
+    """Every tensor that requires grad and reaches a root, parents before children.
+
+    Iterative depth-first search, so a chain of a million ops needs no recursion."""
+    order: list[Any] = []
+    seen: set[Any] = set()
+    stack: list[tuple[Any, bool]] = [(r, False) for r in roots if r.requires_grad]
+    while stack:
+        tensor, expanded = stack.pop()
+        if expanded:
+            order.append(tensor)
+            continue
+        if tensor in seen:
+            continue
+        seen.add(tensor)
+        stack.append((tensor, True))
+        node = tensor._node
+        if node is not None:
+            if node.saved is None:
+                raise freed_error(tensor)
+            for p in node.parents:
+                if p is not None and p not in seen:
+                    stack.append((p, False))
+    return order
+
+
+def parents_of(tensor: Any) -> tuple[Any, ...]:
+    """The inputs of the op that made `tensor` that need a gradient (none for a leaf)."""
+    node = tensor._node
+    return () if node is None else tuple(p for p in node.parents if p is not None)

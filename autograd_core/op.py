@@ -1,0 +1,219 @@
+"""`defop`: the one way to declare a primitive op, for the ops of this project and for users.
+
+A primitive is a forward on arrays plus one vector-Jacobian product (vjp) per input,
+declared side by side with the text a drawing shows for each derivative:
+
+    multiply = defop(
+        "multiply", np.multiply,
+        lambda g, out, a, b: g * b,          # the vjp for a
+        lambda g, out, a, b: g * a,          # the vjp for b
+        rules=("∂/∂a = b", "∂/∂b = a"),
+    )
+
+`multiply(x, y)` then takes Tensors, arrays and numbers. Positional arguments are the
+inputs; keyword arguments are constants of the call (an axis, a shape) that reach the
+forward and every vjp as keywords. `vjps[i](g, out, *inputs, **params)` returns the
+gradient for input i given `g`, the gradient of `out`. It may return the broadcast shape:
+the engine sums it back to the input's shape and casts it to the input's dtype, and
+refuses (naming the op and the input) a result that cannot be reduced.
+
+The vjps see arrays in ordinary backward and Tensors under `backward(create_graph=True)`;
+written with operators, array methods, NumPy functions (which dispatch to `ops` on
+Tensors) or other ops, they differentiate again to any order. A vjp of None marks an
+input that never receives a gradient (a condition, an index).
+
+Done here once for every op: unwrapping Tensors, naming the op in shape errors, locking
+the output read-only (copied first when it is a view of an array the caller can still
+write to), refusing complex results, and recording the graph node when grad
+mode is on and an input requires grad. An op with no vjps, or whose output is not
+floating point, is not differentiable: its result never requires grad.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .anomaly import user_frame
+from .grad_mode import state
+from .graph import Node, Vjp
+from .tensor import Tensor, lock, protected
+
+
+class Op:
+    """A primitive: its name, forward, vjps and the rule text of each derivative."""
+
+    __slots__ = ("name", "forward", "vjps", "rules", "joint", "residuals", "zero", "_wants")
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        vjps: tuple[Vjp | None, ...],
+        rules: Sequence[str] | str | None,
+        joint: bool,
+        residuals: bool,
+        zero: bool,
+    ) -> None:
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.rules = (rules,) if isinstance(rules, str) else tuple(rules or ())
+        self.joint = joint  # one vjp returning every input's gradient (ops with many inputs)
+        self.residuals = residuals  # forward returns (out, {name: value}) for the vjps
+        self.zero = zero  # the derivative is 0 wherever it exists (sign, floor, ...)
+        self._wants = tuple(v is not None for v in vjps)
+
+    def rule(self, index: int) -> str:
+        """The derivative of the output with respect to input `index`, as text."""
+        if not self.rules:
+            return f"vjp of {self.name}, input {index}"
+        return self.rules[index] if index < len(self.rules) else self.rules[-1]
+
+    def wants(self, index: int) -> bool:
+        """True when input `index` can receive a gradient."""
+        if self.joint:
+            return bool(self.vjps)
+        return index < len(self._wants) and self._wants[index]
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def defop(
+    name: str,
+    forward: Callable[..., Any],
+    *vjps: Vjp | None,
+    rules: Sequence[str] | str | None = None,
+    doc: str | None = None,
+    joint: bool = False,
+    residuals: bool = False,
+    zero_derivative: bool = False,
+) -> Callable[..., Tensor]:
+    """Declare a primitive op and return the function that applies it.
+
+    `forward(*arrays, **params)` computes the output; `vjps[i](g, out, *inputs, **params)`
+    is the vector-Jacobian product for input i; `rules[i]` is its derivative as text
+    ("∂/∂x = cos x"), shown by `draw(backward=True)` and `trace_backward` (one string
+    serves every input). Also:
+
+    - `doc`: the docstring of the returned function.
+    - `joint=True`: a single vjp returns a sequence with every input's gradient (or None),
+      for ops with many inputs, such as concatenate, so backward stays linear in their
+      number.
+    - `residuals=True`: forward returns `(out, extras)`, a dict of arrays it computed
+      anyway (an argmax, a mask) that the vjps then receive as keywords.
+    - `zero_derivative=True`: the derivative is zero wherever it exists; `explain` says so.
+    """
+    if joint and len(vjps) != 1:
+        raise ValueError(f"defop({name!r}): joint=True takes exactly one vjp; got {len(vjps)}.")
+    op = Op(name, forward, vjps, rules, joint, residuals, zero_derivative)
+
+    def apply(*inputs: Any, **params: Any) -> Tensor:
+        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        try:
+            out = forward(*arrays, **params)
+        except (ValueError, TypeError) as err:
+            raise _explained(name, err, arrays) from None
+        if residuals:
+            out, extras = out
+            params = {**params, **extras}
+        return record(op, out, inputs, params)
+
+    apply.op = op  # type: ignore[attr-defined]
+    apply.__name__ = apply.__qualname__ = name
+    apply.__doc__ = doc or forward.__doc__
+    return apply
+
+
+def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> Tensor:
+    """Wrap `out`, the result of `op` on `inputs`, and remember how to send gradients
+    back to each input that requires grad (when grad mode is on)."""
+    if type(out) is np.ndarray and out.base is not None and not protected(out):
+        out = out.copy()  # a view of an array the caller can still write to
+    t = Tensor._wrap(lock(out))
+    kind = t._data.dtype.kind
+    if kind not in "biuf":
+        raise TypeError(
+            f"{op.name}: the result has dtype {t._data.dtype}, but tensors hold real numbers "
+            "or booleans; complex values are not supported. Keep the inputs real (for "
+            "example a ** 0.5 instead of a ** 0.5j)."
+        )
+    st = state
+    if not st.grad_enabled or kind != "f":
+        return t
+    parents: list[Tensor | None] = []
+    saved: list[Any] = [t._data]
+    needed = False
+    for i, x in enumerate(inputs):  # a plain loop: this runs once per op
+        if isinstance(x, Tensor):
+            saved.append(x._data)
+            if x.requires_grad and op.wants(i):
+                parents.append(x)
+                needed = True
+                continue
+        else:
+            saved.append(_saved_value(x))
+        parents.append(None)
+    if not needed:
+        return t
+    t.requires_grad = True
+    t._node = Node(
+        op,
+        tuple(parents),
+        tuple(saved),
+        params or None,
+        st.scope,
+        user_frame() if st.anomaly else None,
+    )
+    return t
+
+
+def _saved_value(x: Any) -> Any:
+    """A constant input as the vjps will see it."""
+    if type(x) is np.ndarray:
+        return lock(x.copy()) if x.flags.writeable else x  # the caller may write into it
+    if isinstance(x, (list, tuple)):
+        return lock(np.array(x))
+    return x
+
+
+def _explained(name: str, err: Exception, values: Sequence[Any]) -> Exception:
+    """The error to raise when NumPy refused `name` on `values`: an op's own message as it
+    is; shapes that do not broadcast explained (the op, the shapes, the axis that
+    disagrees); anything else with the op's name in front."""
+    message = str(err)
+    if message.startswith(f"{name}:") or isinstance(err, np.exceptions.AxisError):
+        return err
+    if isinstance(err, TypeError):
+        kinds = ", ".join(type(v).__name__ for v in values)
+        return TypeError(
+            f"{name}: cannot apply to ({kinds}): {message}. Give Tensors, NumPy arrays or numbers."
+        )
+    return mismatch(name, err, *values)
+
+
+def mismatch(op: str, err: Exception, *values: Any) -> ValueError:
+    """When the shapes of `values` do not broadcast: an error naming the op, the shapes
+    and the first axis that disagrees; otherwise NumPy's message after the op's name."""
+    try:
+        shapes = [np.shape(v) for v in values]
+    except ValueError:  # a ragged list: NumPy's message says it
+        return ValueError(f"{op}: {err}")
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        ndim = max(len(s) for s in shapes)
+        for axis in range(-1, -ndim - 1, -1):
+            lengths = {s[axis] for s in shapes if len(s) >= -axis} - {1}
+            if len(lengths) > 1:
+                break
+        return ValueError(
+            f"{op}: shapes {' and '.join(map(str, shapes))} do not broadcast: axes are "
+            f"matched from the right and must be equal or 1, but axis {axis} has lengths "
+            f"{sorted(lengths)}. Reshape an operand, or add length-1 axes (x[:, None], "
+            "ops.expand_dims) so that the axes you mean line up."
+        )
+    return ValueError(f"{op}: {err}")
