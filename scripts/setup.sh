@@ -14,7 +14,12 @@ if ! command -v dot >/dev/null 2>&1; then
     echo "conda 'conda install -c conda-forge graphviz'. Continuing: graphs will not render." >&2
   fi
 fi
+# pip's "a new release of pip is available" notice is not something to act on here: the
+# next line upgrades pip in .venv anyway.
+export PIP_DISABLE_PIP_VERSION_CHECK=1
 PY="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
+# Editable: the venv imports this checkout's autograd_core, ops and nn (a .pth entry for
+# the repository, see package-dir in pyproject.toml).
 .venv/bin/python -m pip install -q -e ".[${extras}]"

@@ -33,6 +33,31 @@ def test_there_are_notebooks():
     assert NOTEBOOKS, "notebooks/ holds no notebook"
 
 
+def test_graph_text_beside_the_picture_is_the_same_on_every_run():
+    """Jupyter saves repr(graph) as text/plain beside the SVG: no memory address in it."""
+    import re
+
+    import numpy as np
+
+    from autograd_core import Tensor, draw
+    from autograd_core.render.display import Graph
+
+    assert repr(Graph()) == "<Graph: 0 nodes, 0 edges>"
+    literal = Graph(body=["\tgraph [rankdir=TB]\n", '\ta [label="x [0]"]\n', "\tb\n", "\ta -> b\n"])
+    assert repr(literal) == "<Graph: 2 nodes, 1 edge>"
+
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = (x * x).sum()
+    graphs = [draw(y), draw(y), draw(y, backward=True)]
+    assert repr(graphs[0]) == repr(graphs[1])
+    for graph in graphs:
+        svg = graph.pipe(format="svg").decode()
+        nodes, edges = svg.count('class="node"'), svg.count('class="edge"')
+        assert nodes > 1 and edges > 0
+        assert repr(graph) == f"<Graph: {nodes} nodes, {edges} edges>"
+        assert not re.search("0x[0-9a-f]", repr(graph))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs_and_saved_outputs_hold_images(path, monkeypatch):
     import nbformat
@@ -47,7 +72,6 @@ def test_notebook_runs_and_saved_outputs_hold_images(path, monkeypatch):
     sys.modules.pop("run_notebooks", None)
     import run_notebooks
 
-    monkeypatch.setenv("PYTHONPATH", str(ROOT))
     executed = run_notebooks.execute(path, timeout=120)  # raises CellExecutionError on error
     assert not [o for o in _outputs(executed) if o.output_type == "error"]
     assert _images(executed) > 0
