@@ -23,7 +23,7 @@ from .op import defop
 from .tensor import Tensor, tensor
 
 # isort: split
-import ops as _ops  # noqa: E402, F401  (binds the operators onto Tensor; must come last)
+import ops as _ops  # noqa: F401  (binds the operators onto Tensor; must come last)
 
 
 def draw(root: Any, **options: Any) -> Any:

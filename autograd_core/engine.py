@@ -46,7 +46,6 @@ def backpropagate(
 ) -> None:
     """The grad_table algorithm over `order` (parents before children), starting from the
     seeds in `table`. Unless `retain_graph`, each node's saved values are freed once used."""
-    arguments = graph_args if create_graph else saved_args
     with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore"):
         for tensor in reversed(order):
             g = table.pop(tensor, None)
@@ -56,13 +55,14 @@ def backpropagate(
             node = tensor._node
             if node is None:
                 continue  # a leaf: nothing further back
-            for i, parent, raw in node.vjps(g, arguments(tensor)):
+            args = graph_args(tensor) if create_graph else node.saved
+            for i, parent, raw in node.vjps(g, args):
                 c = fit(raw, node, i)
                 if observe is not None:
                     observe(tensor, i, parent, raw, c)
                 table[parent] = table[parent] + c if parent in table else c
             if not retain_graph:
-                node.free()
+                node.saved = node.params = None  # free what the vjps read
 
 
 def backward(
@@ -187,11 +187,6 @@ def _prune(order: list[Tensor], wanted: set[Tensor]) -> list[Tensor]:
     return [t for t in order if t in needed]
 
 
-def saved_args(tensor: Tensor) -> tuple[Any, ...]:
-    """The vjp arguments in ordinary backward: the output and input arrays."""
-    return tensor._node.saved  # type: ignore[union-attr, return-value]
-
-
 def graph_args(tensor: Tensor) -> tuple[Any, ...]:
     """The vjp arguments as Tensors, so that backward itself is recorded."""
     node: Node = tensor._node  # type: ignore[assignment]
@@ -214,8 +209,11 @@ def fit(c: Any, node: Node, i: int) -> Any:
     """A vjp result reduced to its input's shape and dtype; refused when it cannot be."""
     value = node.saved[i + 1]  # type: ignore[index]
     shape, dtype = value.shape, value.dtype
-    if getattr(c, "shape", None) == shape and c.dtype == dtype:
-        return c  # arrays, NumPy scalars and Tensors of the right kind pass as they are
+    try:  # arrays, NumPy scalars and Tensors of the right kind pass as they are
+        if c.shape == shape and c.dtype == dtype:
+            return c
+    except AttributeError:  # a Python number
+        pass
     if not isinstance(c, Tensor) and type(c) is not np.ndarray:
         c = np.asarray(c)
     if c.shape != shape:

@@ -43,22 +43,22 @@ class Node:
         """The vector-Jacobian product for input `index`: `g` times d output / d input,
         before broadcasting is undone. `args` are the output and the inputs (arrays, or
         Tensors when backward builds a graph of its own)."""
+        params = self.params or {}
         if self.op.joint:
-            return self.op.vjps[0](g, *args, **(self.params or {}))[index]
-        if self.params is None:
-            return self.op.vjps[index](g, *args)
-        return self.op.vjps[index](g, *args, **self.params)
+            return self.op.vjps[0](g, *args, **params)[index]
+        return self.op.vjps[index](g, *args, **params)
 
     def vjps(self, g: Any, args: tuple[Any, ...]) -> list[tuple[int, Any, Any]]:
         """(index, parent, vjp result) for every input that needs a gradient."""
+        params, vjps = self.params, self.op.vjps
         if self.op.joint:  # one vjp gives every input's gradient: linear in their number
-            grads = self.op.vjps[0](g, *args, **(self.params or {}))
+            grads = vjps[0](g, *args, **(params or {}))
             return [(i, p, grads[i]) for i, p in enumerate(self.parents) if p is not None]
-        return [(i, p, self.vjp(i, g, args)) for i, p in enumerate(self.parents) if p is not None]
-
-    def free(self) -> None:
-        """Drop the saved values (the parents stay, so the graph can still be drawn)."""
-        self.saved = self.params = None
+        if params is None:
+            return [(i, p, vjps[i](g, *args)) for i, p in enumerate(self.parents) if p is not None]
+        return [
+            (i, p, vjps[i](g, *args, **params)) for i, p in enumerate(self.parents) if p is not None
+        ]
 
 
 def freed_error(tensor: Any) -> RuntimeError:

@@ -45,7 +45,7 @@ from .tensor import Tensor, lock, protected
 class Op:
     """A primitive: its name, forward, vjps and the rule text of each derivative."""
 
-    __slots__ = ("name", "forward", "vjps", "rules", "joint", "residuals", "zero", "_wants")
+    __slots__ = ("name", "forward", "vjps", "rules", "joint", "residuals", "zero", "wants")
 
     def __init__(
         self,
@@ -64,19 +64,14 @@ class Op:
         self.joint = joint  # one vjp returning every input's gradient (ops with many inputs)
         self.residuals = residuals  # forward returns (out, {name: value}) for the vjps
         self.zero = zero  # the derivative is 0 wherever it exists (sign, floor, ...)
-        self._wants = tuple(v is not None for v in vjps)
+        # which inputs can receive a gradient (None: all of them, for a joint vjp)
+        self.wants = None if joint else tuple(v is not None for v in vjps)
 
     def rule(self, index: int) -> str:
         """The derivative of the output with respect to input `index`, as text."""
         if not self.rules:
             return f"vjp of {self.name}, input {index}"
         return self.rules[index] if index < len(self.rules) else self.rules[-1]
-
-    def wants(self, index: int) -> bool:
-        """True when input `index` can receive a gradient."""
-        if self.joint:
-            return bool(self.vjps)
-        return index < len(self._wants) and self._wants[index]
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
@@ -115,8 +110,8 @@ def defop(
         arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         try:
             out = forward(*arrays, **params)
-        except (ValueError, TypeError) as err:
-            raise _explained(name, err, arrays) from None
+        except (ValueError, TypeError, AttributeError) as err:  # NumPy's, on bad operands
+            raise _explained(name, err, arrays, inputs) from None
         if residuals:
             out, extras = out
             params = {**params, **extras}
@@ -147,10 +142,11 @@ def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> T
     parents: list[Tensor | None] = []
     saved: list[Any] = [t._data]
     needed = False
+    wants = op.wants
     for i, x in enumerate(inputs):  # a plain loop: this runs once per op
         if isinstance(x, Tensor):
             saved.append(x._data)
-            if x.requires_grad and op.wants(i):
+            if x.requires_grad and (wants is None or (i < len(wants) and wants[i])):
                 parents.append(x)
                 needed = True
                 continue
@@ -180,17 +176,20 @@ def _saved_value(x: Any) -> Any:
     return x
 
 
-def _explained(name: str, err: Exception, values: Sequence[Any]) -> Exception:
+def _explained(
+    name: str, err: Exception, values: Sequence[Any], inputs: Sequence[Any]
+) -> Exception:
     """The error to raise when NumPy refused `name` on `values`: an op's own message as it
     is; shapes that do not broadcast explained (the op, the shapes, the axis that
     disagrees); anything else with the op's name in front."""
     message = str(err)
     if message.startswith(f"{name}:") or isinstance(err, np.exceptions.AxisError):
         return err
-    if isinstance(err, TypeError):
-        kinds = ", ".join(type(v).__name__ for v in values)
+    if isinstance(err, (TypeError, AttributeError)):
+        kinds = ", ".join(type(v).__name__ for v in inputs)
+        why = f" ({message})" if isinstance(err, TypeError) else ""
         return TypeError(
-            f"{name}: cannot apply to ({kinds}): {message}. Give Tensors, NumPy arrays or numbers."
+            f"{name}: cannot apply to ({kinds}){why}. Give Tensors, NumPy arrays or numbers."
         )
     return mismatch(name, err, *values)
 

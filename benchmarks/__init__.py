@@ -1,4 +1,4 @@
-"""Benchmark suite (issue 6): measures the engine against hand-written NumPy, PyTorch
+"""Benchmark suite: measures the engine against hand-written NumPy, PyTorch
 and micrograd on fixed workloads. Measurement only; nothing here changes the engine.
 
 Run everything with `python -m benchmarks` (see `__main__.py` for the options). Each
@@ -17,7 +17,7 @@ Files:
 - `timing.py`: warm-up, repeats, median, time in gc, peak RSS (runs in the child);
 - `runner.py`: the child entry point, prints one JSON object;
 - `harness.py`: starts the children with pinned threads and collects their JSON;
-- `targets.py`: the issue's targets, judged met or missed;
+- `targets.py`: the performance targets, judged met or missed;
 - `profiling.py`: cProfile hot spots of the engine variants (and a pyinstrument view);
 - `report.py`, `machine.py`: the printed table and `RESULTS.md`; `FINDINGS.md`: the
   hand-written reading of the profiles, copied into `RESULTS.md`.

@@ -1,4 +1,4 @@
-"""The issue's targets (single thread, medians, same run), judged met or missed.
+"""The performance targets (single thread, medians, same run), judged met or missed.
 
 Each target reads the rows of one case, keyed by variant, and compares one figure with
 a limit: a ratio of two rows (engine / reference) or an absolute figure of the engine

@@ -103,7 +103,7 @@ sqrt = defop(
     doc="sqrt(x); the vjp reuses y. At 0 the gradient is inf.",
 )
 
-abs = defop(  # noqa: A001 - NumPy's name
+abs = defop(
     "abs",
     np.abs,
     lambda g, y, x: g * np.sign(x),

@@ -1,7 +1,7 @@
 """Matrix product with NumPy's `matmul` rules (1-D operands, stacked batches).
 
-For Y = A @ B:  dA = G @ B^T  and  dB = A^T @ G  (the "Wx" and "xW" identities of the
-vectorized-gradients reference). A 1-D operand is treated as a row (for A) or a column
+For Y = A @ B:  dA = G @ B^T  and  dB = A^T @ G  (the "Wx" and "xW" identities of
+"Back propagation: Vectorized Gradient"). A 1-D operand is treated as a row (for A) or a column
 (for B) and the extra axis removed again; batch axes that were broadcast are summed by
 the engine.
 """
@@ -120,7 +120,7 @@ affine = defop(
     doc="""x @ W^T (+ b), with x (..., in), W (out, in) and b (out,): the fully connected
     layer in PyTorch's layout, one node instead of three (matmul, transpose, add).
 
-    For y = W x + b the layer reference gives dE/dx = W^T delta, dE/dW = delta x^T and
+    For y = W x + b, "Back propagation reference" gives dE/dx = W^T delta, dE/dW = delta x^T and
     dE/db = delta; in the row-per-sample layout: dx = g @ W, dW = g^T @ x (batch axes
     flattened), db = g summed over the batch. The bias is added into the product's
     fresh array, and dW comes out contiguous in W's own layout. Shapes are not checked

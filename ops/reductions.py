@@ -90,7 +90,7 @@ _min = defop(
 )
 
 
-def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Sum over `axis`; every summed element receives the output's gradient."""
     return _sum(x, axis=axis, keepdims=keepdims)
 
@@ -102,13 +102,13 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return sum(x, axis, keepdims) / count  # type: ignore[operator]
 
 
-def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Largest element over `axis`. The gradient goes to the element(s) equal to the
     maximum; when several tie, it is split evenly among them (each gets g / count)."""
     return _max(x, axis=axis, keepdims=keepdims)
 
 
-def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Smallest element over `axis`; ties split the gradient evenly, as in `max`."""
     return _min(x, axis=axis, keepdims=keepdims)
 

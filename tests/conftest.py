@@ -1,16 +1,16 @@
-import sys
-from pathlib import Path
+"""Hypothesis profiles for tests/reliability.
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HYPOTHESIS_PROFILE=ci runs many more examples per property; "default" keeps the whole
+tests/reliability run well under two minutes on two cores. deadline=None: example run
+times vary with the machine's load, which says nothing about correctness. (The project
+root is on sys.path because tests/ is a package: pytest puts the directory above it
+there, so `from tests.helpers import ...` works.)
+"""
 
-# ---- hypothesis profiles (tests/reliability) ----------------------------------------------
-# HYPOTHESIS_PROFILE=ci runs many more examples per property; "default" keeps the whole
-# tests/reliability run well under two minutes on two cores. deadline=None: example run
-# times vary with the machine's load, which says nothing about correctness.
-import os  # noqa: E402
-import warnings  # noqa: E402
+import os
+import warnings
 
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
 # When a property fails, hypothesis's pytest plugin imports its patch writer, which needs
 # libcst; where libcst is installed, its import raises a DeprecationWarning that the
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     try:
-        import hypothesis.extra._patching  # noqa: E402, F401
+        import hypothesis.extra._patching  # noqa: F401
     except ImportError:  # no libcst: the plugin skips patches by itself
         pass
 

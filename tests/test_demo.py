@@ -1,4 +1,4 @@
-"""The demo (`autograd-demo`, `python -m nn.demo`): a short run writes every promised file."""
+"""The demo (`autograd-demo`, `python -m nn.demo`): a short run writes every file it documents."""
 
 import re
 import subprocess

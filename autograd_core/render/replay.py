@@ -7,8 +7,8 @@ that were summed into it, with the incoming gradient and local derivative behind
 one. So the numbers are the engine's by construction. It keeps the graph (retain_graph
 semantics) and touches no `.grad`.
 
-In the notation of the reference algorithm, step 0 sets grad_table[u_n] = 1 and each
-later step completes one entry,
+In the notation of the grad_table algorithm (Chen Si, "Back Propagation"), step 0 sets
+grad_table[u_n] = 1 and each later step completes one entry,
 
     grad_table[u_j] = sum over children u_i of grad_table[u_i] * du_i/du_j.
 """

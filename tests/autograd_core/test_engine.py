@@ -1,4 +1,4 @@
-"""Engine behaviours promised by API.md: accumulation, freeing, grad modes, hooks, grad()."""
+"""Engine behaviours of the public contract: accumulation, freeing, grad modes, hooks, grad()."""
 
 import threading
 

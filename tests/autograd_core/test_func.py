@@ -26,7 +26,7 @@ def test_grad_closed_form():
 
 
 def test_value_and_grad_with_several_argnums():
-    f = lambda a, b: (a * b).sum()  # noqa: E731
+    f = lambda a, b: (a * b).sum()
     value, (ga, gb) = func.value_and_grad(f, argnums=(0, 1))(
         np.array([1.0, 2.0]), np.array([3.0, 4.0])
     )

@@ -157,7 +157,7 @@ def test_save_refuses_what_cannot_be_stored_as_numbers(tmp_path):
 
 
 def test_state_dict_errors_are_both_runtime_and_value_errors():
-    """PyTorch raises RuntimeError; issue 7 asks for ValueError: StateDictError is both."""
+    """PyTorch raises RuntimeError; a bad value is a ValueError: StateDictError is both."""
     model = nn.Linear(2, 3)
     bad = {"weight": np.zeros((4, 2)), "bias": np.zeros(3)}
     for kind in (RuntimeError, ValueError):

@@ -40,7 +40,7 @@ def test_instance_norm_gradient_closed_form():
     sigma = np.sqrt(((x - mu) ** 2).mean(axis=(2, 3), keepdims=True) + eps)
     x_hat = (x - mu) / sigma
     d = delta * weight.reshape(3, 1, 1)
-    mean = lambda a: a.mean(axis=(2, 3), keepdims=True)  # noqa: E731
+    mean = lambda a: a.mean(axis=(2, 3), keepdims=True)
     np.testing.assert_allclose(t.grad.data, (d - mean(d) - x_hat * mean(d * x_hat)) / sigma)
     np.testing.assert_allclose(wt.grad.data, (delta * x_hat).sum(axis=(0, 2, 3)))
 

@@ -5,8 +5,8 @@ must each classify the held-out 25% with at least 97% accuracy, in seconds."""
 import time
 
 import numpy as np
-import sklearn.datasets as sklearn_datasets  # noqa: E402
-import threadpoolctl  # noqa: E402  (installed with scikit-learn)
+import sklearn.datasets as sklearn_datasets
+import threadpoolctl
 
 import nn
 import nn.functional as F

@@ -1,0 +1,139 @@
+"""`defop` as a user meets it: a custom op, declared once, is a first-class citizen."""
+
+import numpy as np
+import pytest
+
+import ops
+from autograd_core import Tensor, defop, draw, gradcheck, gradgradcheck, no_grad, trace_backward
+from autograd_core.render import to_dot
+from tests.helpers import check_grads, rng
+
+# The README's custom op: log(1 + e^x), its derivative written with ops so that it
+# differentiates again.
+softplus = defop(
+    "softplus",
+    lambda x: np.logaddexp(0, x),
+    lambda g, y, x: g * ops.sigmoid(x),
+    rules="∂/∂x = σ(x)",
+)
+
+# A binary op whose vjps use operators only.
+hypot = defop(
+    "hypot",
+    np.hypot,
+    lambda g, y, a, b: g * a / y,
+    lambda g, y, a, b: g * b / y,
+    rules=("∂/∂a = a/y", "∂/∂b = b/y"),
+)
+
+
+def test_a_custom_op_returns_tensors_for_tensors_arrays_and_numbers():
+    for x in (Tensor([0.0, 1.0]), np.array([0.0, 1.0]), 0.5):
+        y = softplus(x)
+        assert isinstance(y, Tensor) and not y.requires_grad
+    np.testing.assert_allclose(softplus(np.array([0.0, 1.0])).data, np.log1p(np.exp([0.0, 1.0])))
+
+
+def test_first_and_second_derivatives_match_finite_differences():
+    x = rng(0).normal(size=(3, 4))
+    check_grads(softplus, x)
+    check_grads(hypot, rng(1).normal(size=(2, 3)), rng(2).normal(size=(3,)))  # broadcasting
+    check_grads(lambda a: hypot(a, 2.0), np.array(1.5))  # 0-d with a number
+
+
+def test_gradcheck_and_gradgradcheck_take_it_directly():
+    x = Tensor(rng(3).normal(size=5), requires_grad=True)
+    assert gradcheck(softplus, [x]) and gradgradcheck(softplus, [x])
+
+
+def test_gradcheck_catches_a_wrong_vjp():
+    wrong = defop("wrong", np.sin, lambda g, y, x: g * np.sin(x), rules="∂/∂x = cos x")
+    with pytest.raises(Exception, match=r"d output 0 at \(\d*,?\) / d input 0"):
+        gradcheck(wrong, [Tensor(np.array([0.3, 1.2]), requires_grad=True)])
+
+
+def test_its_rule_text_is_drawn_on_the_backward_view():
+    x = Tensor(np.array([0.5, -1.0]), requires_grad=True, name="x")
+    y = softplus(x).sum()
+    source = to_dot(y, backward=True)
+    assert "∂/∂x = σ(x)" in source
+    assert "softplus" in draw(y).source
+    step = next(s for s in trace_backward(y) if s.node is x)
+    assert [c.rule for c in step.contributions] == ["∂/∂x = σ(x)"]
+
+
+def test_a_vjp_of_the_wrong_shape_names_the_op_and_the_input():
+    bad = defop("bad", lambda a, b: a * b, lambda g, y, a, b: g, lambda g, y, a, b: g[:1])
+    a, b = (Tensor(np.ones(3), requires_grad=True) for _ in range(2))
+    with pytest.raises(RuntimeError, match=r"vjp of 'bad' for its input 1 returned shape \(1,\)"):
+        bad(a, b).sum().backward()
+
+
+def test_keyword_constants_reach_the_forward_and_every_vjp():
+    scale = defop(
+        "scale",
+        lambda x, factor: x * factor,
+        lambda g, y, x, factor: g * factor,
+        rules="∂/∂x = factor",
+    )
+    x = Tensor(np.ones(2), requires_grad=True)
+    y = scale(x, factor=3.0)
+    np.testing.assert_array_equal(y.data, [3.0, 3.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [3.0, 3.0])
+    check_grads(lambda t: scale(t, factor=-2.5), np.array([0.1, 0.2]))
+
+
+def test_residuals_reach_the_vjps_and_joint_vjps_give_every_input():
+    calls = []
+
+    def forward(x):
+        calls.append("forward")
+        return np.abs(x), {"signs": np.sign(x)}
+
+    absolute = defop("absolute", forward, lambda g, y, x, signs: g * signs, residuals=True)
+    x = Tensor(np.array([-2.0, 3.0]), requires_grad=True)
+    absolute(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [-1.0, 1.0])
+    assert calls == ["forward"]  # the vjp did not recompute anything
+
+    pair_sum = defop("pair_sum", lambda a, b: a + b, lambda g, y, a, b: (g, 2 * g), joint=True)
+    a, b = Tensor(1.0, requires_grad=True), Tensor(1.0, requires_grad=True)
+    pair_sum(a, b).backward()
+    assert (a.grad.item(), b.grad.item()) == (1.0, 2.0)
+
+
+def test_an_input_without_a_vjp_gets_no_gradient_and_no_vjps_means_not_differentiable():
+    first = defop("first", lambda a, b: a + 0 * b, lambda g, y, a, b: g, None)
+    a, b = Tensor(1.0, requires_grad=True), Tensor(2.0, requires_grad=True)
+    first(a, b).backward()
+    assert a.grad.item() == 1.0 and b.grad is None
+    floor = defop("floor", np.floor)
+    assert not floor(a).requires_grad
+
+
+def test_errors_name_the_op():
+    with pytest.raises(ValueError, match=r"hypot: shapes \(2,\) and \(3,\) do not broadcast"):
+        hypot(np.ones(2), Tensor(np.ones(3)))
+    with pytest.raises(TypeError, match=r"hypot: cannot apply to \(Tensor, NoneType\)"):
+        hypot(Tensor(1.0), None)
+    to_complex = defop("to_complex", lambda x: x * 1j, lambda g, y, x: g)
+    with pytest.raises(TypeError, match="to_complex: the result has dtype complex128"):
+        to_complex(Tensor(1.0, requires_grad=True))
+
+
+def test_no_grad_records_nothing_and_the_output_is_read_only():
+    x = Tensor(np.ones(2), requires_grad=True)
+    with no_grad():
+        y = softplus(x)
+    assert not y.requires_grad and y.is_leaf
+    with pytest.raises(ValueError, match="read-only"):
+        y.data[0] = 1.0
+
+
+def test_a_view_of_a_writable_array_is_copied():
+    view = defop("view", lambda x: x[::2], lambda g, y, x: np.zeros_like(x))
+    base = np.arange(6.0)
+    y = view(base)
+    base[0] = 100.0
+    assert y.data[0] == 0.0
