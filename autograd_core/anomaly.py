@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from .grad_mode import _Switch
 
@@ -27,11 +28,17 @@ class detect_anomaly(_Switch):
         super().__init__(True)
 
 
-def user_frame() -> str:
-    """'file:line in function: source' of the innermost caller outside this project."""
+def user_frame_object() -> Any:
+    """The frame of the innermost caller outside this project, or None."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGES):
         frame = frame.f_back
+    return frame
+
+
+def user_frame() -> str:
+    """'file:line in function: source' of the innermost caller outside this project."""
+    frame = user_frame_object()
     if frame is None:
         return "<unknown>"
     import linecache

@@ -157,7 +157,7 @@ def seeds(
                 )
             g = np.ones(root.shape, dtype=root.dtype)
         elif isinstance(g, Tensor):
-            g = g if create_graph else g.data
+            g = g if create_graph else g._data
         if not isinstance(g, Tensor):
             given = np.asarray(g)
             if given.dtype.kind not in "biuf":
@@ -194,7 +194,7 @@ def graph_args(tensor: Tensor) -> tuple[Any, ...]:
     for parent, value in zip(node.parents, node.saved[1:], strict=True):  # type: ignore[index]
         if parent is None:
             args.append(value)
-        elif parent.data is not value:
+        elif parent._data is not value:
             raise RuntimeError(
                 f"An input of '{tensor.op}' (shape {np.shape(value)}) had its .data replaced "
                 "after the forward pass, so a graph of its gradient cannot be built. "
@@ -256,7 +256,7 @@ def run_hooks(tensor: Tensor, g: Any, create_graph: bool) -> Any:
                     f"A hook on a tensor of shape {tensor.shape} returned a gradient of "
                     f"shape {new.shape}; hooks must keep the shape."
                 )
-            g = new if create_graph else new.data
+            g = new if create_graph else new._data
     return g
 
 
@@ -272,16 +272,16 @@ def accumulate(tensor: Tensor, g: Any, create_graph: bool) -> None:
             g = np.ascontiguousarray(g)  # a transposed or broadcast view: optimisers then
             # update with fast contiguous loops
     with _accumulating:
-        old = tensor.grad
+        old = tensor._grad
         if create_graph:
-            tensor.grad = g if old is None else old + g
+            tensor._grad = g if old is None else old + g
         else:
-            tensor.grad = Tensor._wrap(lock(g if old is None else old._data + g))
+            tensor._grad = Tensor._wrap(lock(g if old is None else old._data + g))
 
 
 def check_finite(child: Tensor, i: int, parent: Tensor, raw: Any, c: Any) -> None:
     """detect_anomaly's observer: refuse a NaN or inf sent back along an edge."""
-    values = c.data if isinstance(c, Tensor) else c
+    values = c._data if isinstance(c, Tensor) else c
     if not np.isfinite(values).all():
         what = "NaN" if np.isnan(values).any() else "inf"
         origin = child._node.origin  # type: ignore[union-attr]

@@ -33,7 +33,7 @@ def _fresh(x: Any) -> Tensor:
     """A new node standing for `x`, so gradients can be taken with respect to it alone."""
     if isinstance(x, Tensor) and x.requires_grad:
         return _input(x)
-    return Tensor(x.data if isinstance(x, Tensor) else x, requires_grad=True)
+    return Tensor(x._data if isinstance(x, Tensor) else x, requires_grad=True)
 
 
 def _prepare(args: Sequence[Any], argnums: Argnums) -> tuple[list[Any], tuple[int, ...]]:
@@ -173,7 +173,7 @@ def hvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Tensor, Any
     for g, v, x in zip(gs, vs, xs, strict=False):
         if g is None or not g.requires_grad:
             continue
-        v = np.asarray(v.data if isinstance(v, Tensor) else v, dtype=x.dtype)
+        v = np.asarray(v._data if isinstance(v, Tensor) else v, dtype=x.dtype)
         if v.shape != x.shape:
             raise ValueError(f"hvp: tangent of shape {v.shape} for a primal of shape {x.shape}.")
         term = (g * v).sum()

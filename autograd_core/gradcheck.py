@@ -41,7 +41,7 @@ def _inputs(inputs: Any) -> tuple[list[Any], list[int]]:
                     f"gradcheck: input {i} has dtype {x.dtype}; finite differences need "
                     "float64. Make it with dtype=np.float64."
                 )
-            args[i] = Tensor(x.data, requires_grad=True)
+            args[i] = Tensor(x._data, requires_grad=True)
             checked.append(i)
     if not checked:
         raise ValueError("gradcheck: no input is a Tensor with requires_grad=True.")
@@ -77,7 +77,7 @@ def _numeric(
     sizes = [o.size for o in _outputs(fn(*args))]
     jac = [[np.zeros((n, args[i].size)) for i in checked] for n in sizes]
     for c, i in enumerate(checked):
-        base = args[i].data.reshape(-1)
+        base = args[i]._data.reshape(-1)
         for k in range(base.size):
             sides = []
             for step in (eps, -eps):
@@ -85,7 +85,7 @@ def _numeric(
                 moved[k] += step
                 trial = list(args)  # inputs keep requires_grad: fn may differentiate them
                 trial[i] = Tensor(moved.reshape(args[i].shape), requires_grad=True)
-                sides.append([o.data.reshape(-1) for o in _outputs(fn(*trial))])
+                sides.append([o._data.reshape(-1) for o in _outputs(fn(*trial))])
             for o in range(len(sizes)):
                 jac[o][c][:, k] = (sides[0][o] - sides[1][o]) / (2 * eps)
     return jac

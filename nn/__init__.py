@@ -2,7 +2,8 @@
 
 - `nn.functional` (also `import nn.functional as F`): the layers as functions of Tensors;
 - `nn.Module`, `nn.Parameter`, `nn.Sequential`, `nn.ModuleList` (`module.py`);
-- the layers as Modules: `nn.Linear`, `nn.Conv2d`, `nn.BatchNorm2d`, ... (`layers.py`);
+- the layers as Modules: `nn.Linear`, `nn.Conv2d`, `nn.BatchNorm2d`, ... (`layers/`, one
+  file per file of `functional/`);
 - `nn.init`, `nn.optim`, `nn.data.DataLoader`;
 - `nn.save(module_or_state, path)` / `nn.load(path)`: `.npz` checkpoints, no pickle
   (`serialization.py`).

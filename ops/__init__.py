@@ -5,7 +5,7 @@ drawings show. Find an op's derivative here:
 - `elementwise.py`: add subtract multiply divide negative power exp log sqrt abs sign
   tanh sigmoid relu maximum minimum where clip astype, and the (non-differentiable)
   comparisons, logical and bitwise ops;
-- `reductions.py`: sum max min log_softmax (primitives), mean var (compositions);
+- `reductions.py`: sum max min (primitives), mean var (compositions);
 - `shape.py`: reshape transpose broadcast_to expand_dims squeeze getitem pad
   concatenate stack (primitives), swapaxes flatten (compositions);
 - `linalg.py`: matmul, and `affine` (x @ W^T + b, the fully connected layer);
@@ -14,8 +14,8 @@ drawings show. Find an op's derivative here:
 
 Primitives are the ops whose derivative cannot be had cheaply from others (subtract and
 divide are primitives because a composition would cost a second op on every call).
-Three primitives fuse what could be a composition, because measured on the benchmarks
-they pay for themselves: `affine`, `log_softmax` and `window_max`. Everything in
+Two primitives fuse what could be a composition, because measured on the benchmarks
+they pay for themselves: `affine` and `window_max`. Everything in
 `nn.functional` is a composition of these ops. The vjps follow one rule so that
 `create_graph=True` works: they see their arguments as arrays or as Tensors and use only
 operators, array methods, NumPy functions and ops on them (see `autograd_core.op`).
@@ -60,7 +60,7 @@ from .elementwise import (
     where,
 )
 from .linalg import affine, matmul
-from .reductions import log_softmax, max, mean, min, sum, var
+from .reductions import max, mean, min, sum, var
 from .shape import (
     broadcast_to,
     concatenate,
@@ -104,7 +104,6 @@ __all__ = [
     "less",
     "less_equal",
     "log",
-    "log_softmax",
     "logical_and",
     "logical_not",
     "logical_or",

@@ -135,7 +135,7 @@ def bind() -> None:
             np.shape: lambda x: x.shape,
             np.ndim: lambda x: x.ndim,
             np.size: lambda x: x.size,
-            np.zeros_like: lambda x, dtype=None: Tensor(np.zeros_like(x.data, dtype=dtype)),
-            np.ones_like: lambda x, dtype=None: Tensor(np.ones_like(x.data, dtype=dtype)),
+            np.zeros_like: lambda x, dtype=None: Tensor(np.zeros_like(x._data, dtype=dtype)),
+            np.ones_like: lambda x, dtype=None: Tensor(np.ones_like(x._data, dtype=dtype)),
         }
     )

@@ -122,40 +122,12 @@ def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     return sum(centred * centred, axis, keepdims) / (count - ddof if count > ddof else 0)
 
 
-# ---- log-softmax as one primitive ---------------------------------------------------------
-
-
-def max_shift(v: Any, axis: Axis) -> np.ndarray:
-    """max(v) along `axis` (kept), as a constant for a stable exponent: 0 where it is not
-    finite, and 0 for an empty axis."""
-    axes = _axes(axis, np.ndim(v), "softmax")
+def max_shift(v: Any, axis: Axis, op: str = "softmax") -> np.ndarray:
+    """max(v) along `axis` (kept), as a constant for a stable exponent (softmax,
+    log-softmax): 0 where it is not finite, and 0 for an empty axis. `axis` errors name
+    `op`."""
+    axes = _axes(axis, np.ndim(v), op)
     if np.size(v) == 0:
         return np.zeros(_kept_shape(np.shape(v), axes), dtype=np.result_type(v, 0.0))
     m = np.max(v, axis=axes, keepdims=True)
     return np.where(np.isfinite(m), m, 0)
-
-
-def _log_softmax_forward(x: Any, axis: Axis) -> Any:
-    z = x - max_shift(x, axis)
-    return z - np.log(np.sum(np.exp(z), axis=_axes(axis, np.ndim(x)), keepdims=True))
-
-
-_log_softmax = defop(
-    "log_softmax",
-    _log_softmax_forward,
-    lambda g, y, x, axis: g - np.exp(y) * g.sum(axis=_axes(axis, g.ndim), keepdims=True),
-    rules="vjp: g − softmax(x)·Σg",
-)
-
-
-def log_softmax(x: Any, axis: Axis = -1) -> Tensor:
-    """log_softmax(x) = (x - m) - log(sum_j e^(x_j - m)), m = max(x) along `axis` (an int
-    or a tuple of ints).
-
-    m is a constant shift, so the exponents are <= 0 and the log's argument is >= 1:
-    finite values and gradients for logits of any size. d/dx_j of the i-th output is
-    [i = j] - softmax(x)_j, so the vjp is g - softmax(x) * sum(g) along `axis`, with
-    softmax(x) = e^y read from the output. One primitive instead of five nodes
-    (subtract, exp, sum, log, subtract) and their four temporaries."""
-    _axes(axis, np.ndim(unwrap(x)), "log_softmax")
-    return _log_softmax(x, axis=axis)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from ..anomaly import user_frame_object
 from ..graph import parents_of
 from ..tensor import Tensor
 from . import text
@@ -60,18 +61,21 @@ def explain(x: Tensor, root: Tensor) -> Explanation:
         raise TypeError("explain(x, root) expects two Tensors.")
     nodes, came_from = _ancestors(root)
     names = parameter_names(nodes)
-    name = names.get(id(x)) or x.name or "x"
-    rname = names.get(id(root)) or root.name or "root"
+    yours = _caller_names(x, root)
+    name = names.get(id(x)) or x.name or yours.get(id(x)) or _role(x)
+    rname = names.get(id(root)) or root.name or yours.get(id(root)) or _role(root)
 
-    if x.data.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         return Explanation(
             "integer_dtype",
-            f"{name} has dtype {x.data.dtype}: only floating-point tensors carry gradients, "
+            f"{name} has dtype {x._data.dtype}: only floating-point tensors carry gradients, "
             f"and ops record nothing for it. Make it a float, for example "
             f"Tensor(data, dtype=np.float64, requires_grad=True).",
         )
     if not x.requires_grad:
-        twin = next((t for t in nodes if t.data is x.data and t is not x and t.requires_grad), None)
+        twin = next(
+            (t for t in nodes if t._data is x._data and t is not x and t.requires_grad), None
+        )
         if twin is not None:
             return Explanation(
                 "detached",
@@ -109,7 +113,7 @@ def explain(x: Tensor, root: Tensor) -> Explanation:
     trace = _trace(root)
     fresh = None if trace is None else trace.grad(x)
     blocking = _zero_ops(x, root, nodes)
-    current = None if x.grad is None else x.grad.data
+    current = None if x.grad is None else x.grad._data
 
     def answer(reason: str, message: str) -> Explanation:
         return Explanation(reason, message, tuple(path), shown, fresh)
@@ -154,6 +158,29 @@ def explain(x: Tensor, root: Tensor) -> Explanation:
 # ---- walking the graph -------------------------------------------------------------------
 
 
+def _caller_names(*tensors: Tensor) -> dict[int, str]:
+    """The variable names the calling code gave these tensors, where it has one."""
+    frame = user_frame_object()
+    if frame is None:
+        return {}
+    wanted = {id(t) for t in tensors}
+    found: dict[int, str] = {}
+    for var, value in frame.f_locals.items():
+        if id(value) in wanted and isinstance(value, Tensor) and not var.startswith("_"):
+            found.setdefault(id(value), var)
+    return found
+
+
+def _role(t: Tensor) -> str:
+    """An unnamed tensor described by what it is: 'the leaf of shape (3,)', or 'the
+    result of multiply (shape (3,)), made at file.py:12' when its line is known."""
+    shape = text.shape_text(t._data.shape)
+    if t._node is None:
+        return f"the leaf of shape {shape}"
+    where = f", {text.origin_text(t._node.origin)}" if t._node.origin else ""
+    return f"the result of {t.op} (shape {shape}){where}"
+
+
 def _ancestors(root: Tensor) -> tuple[list[Tensor], dict[int, Tensor | None]]:
     """Every tensor root depends on (breadth-first) and, for each, the tensor it was
     reached from (its child on a shortest path to root)."""
@@ -179,7 +206,7 @@ def _path(x: Tensor, root: Tensor, came_from: dict[int, Tensor | None]) -> list[
 
 def _step_text(t: Tensor, names: dict[int, str]) -> str:
     label = names.get(id(t)) or t.name
-    shape = text.shape_text(t.data.shape)
+    shape = text.shape_text(t._data.shape)
     body = f"{label} {shape}" if label else shape
     return body if t.op is None else f"[{t.op}] {body}"
 
@@ -224,10 +251,10 @@ def _zero_ops(x: Tensor, root: Tensor, nodes: list[Tensor]) -> list[Tensor] | No
 
 
 def _no_path(x: Tensor, root: Tensor, nodes: list[Tensor], name: str, rname: str) -> Explanation:
-    leftover = x.grad is not None and np.any(x.grad.data)
+    leftover = x.grad is not None and np.any(x.grad._data)
     saved = [t._node.saved for t in nodes if t._node is not None]
     if saved and all(s is not None for s in saved):
-        used_as_array = any(v is x.data for s in saved for v in s[1:])  # type: ignore[union-attr]
+        used_as_array = any(v is x._data for s in saved for v in s[1:])  # type: ignore[union-attr]
         if used_as_array:
             return Explanation(
                 "detached",
@@ -239,7 +266,7 @@ def _no_path(x: Tensor, root: Tensor, nodes: list[Tensor], name: str, rname: str
         return Explanation(
             "stale",
             f"{rname} does not depend on {name}, so this backward adds nothing to "
-            f"{name}.grad; the {_value(x.grad.data)} it holds is left over from an earlier "  # type: ignore[union-attr]
+            f"{name}.grad; the {_value(x.grad._data)} it holds is left over from an earlier "  # type: ignore[union-attr]
             f"backward. Call {name}.zero_grad() (or optimizer.zero_grad()) between steps.",
         )
     return Explanation(

@@ -168,7 +168,7 @@ class _View:
     def grad(self, t: Tensor) -> np.ndarray | None:
         if self.trace is not None:
             return self.trace.grad(t) if id(t) in self.done else None
-        return None if t.grad is None else t.grad.data
+        return None if t.grad is None else t.grad._data
 
     def title(self, t: Tensor, names: dict[int, str]) -> str | None:
         if id(t) in names:
@@ -330,16 +330,16 @@ def _tensor_node(node: Node, layout: Layout, view: _View) -> str:
     rows: list[str] = []
     if title:
         rows.append(f"<B>{_html(title)}</B>")
-    dims = f"{text.shape_text(t.data.shape)} {t.data.dtype}"
+    dims = f"{text.shape_text(t._data.shape)} {t._data.dtype}"
     rows.append(f'<FONT POINT-SIZE="9" COLOR="#566573">{_html(dims)}</FONT>')
     if o.show_values:
-        v = text.value_text(t.data, o.max_value_size)
+        v = text.value_text(t._data, o.max_value_size)
         if v is not None:
             rows.append(f"data {_html(v)}")
     g = view.grad(t) if o.show_grads or view.trace is not None else None
     if o.show_grads:
         rows.extend(_grad_rows(t, g, view))
-    bad = [f"{text.nonfinite(t.data)} in value"] if text.nonfinite(t.data) else []
+    bad = [f"{text.nonfinite(t._data)} in value"] if text.nonfinite(t._data) else []
     if g is not None and text.nonfinite(g):
         bad.append(f"{text.nonfinite(g)} in grad")
     fill = LEAF if t.is_leaf and t.requires_grad else PLAIN
@@ -347,7 +347,7 @@ def _tensor_node(node: Node, layout: Layout, view: _View) -> str:
         fill = ROOT
     line, width = None, None
     if bad:
-        first = text.nonfinite(t.data) is not None and not _inputs_bad(t)
+        first = text.nonfinite(t._data) is not None and not _inputs_bad(t)
         fill, line, width = (BAD, BAD_LINE, 3) if first else (BAD_LIGHT, BAD_LINE, 1.5)
         what = ", ".join(bad) + (": first made here" if first and t.op is not None else "")
         rows.append(f'<FONT COLOR="{BAD_LINE}"><B>⚠ {_html(what)}</B></FONT>')
@@ -368,7 +368,7 @@ def _inputs_bad(t: Tensor) -> bool:
     node = t._node
     if node is None:
         return False
-    if any(p is not None and text.nonfinite(p.data) for p in node.parents):
+    if any(p is not None and text.nonfinite(p._data) for p in node.parents):
         return True
     return node.saved is not None and any(text.nonfinite(v) for v in node.saved[1:])
 

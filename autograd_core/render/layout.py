@@ -133,7 +133,7 @@ def find_folds(w: Walk, min_repeats: int = 3) -> dict[int, Fold]:
     for i, t in enumerate(w.tensors):
         if t.op is not None:
             parts = tuple((k, kinds[r] if r >= 0 else "const") for k, r in w.inputs[i])
-            key = (t.op, t.data.shape, t.data.dtype, parts)
+            key = (t.op, t._data.shape, t._data.dtype, parts)
             sig[i] = signatures.setdefault(key, len(signatures))
     described = {v: _step_text(k) for k, v in signatures.items()}
     uses = w.uses

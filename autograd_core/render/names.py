@@ -20,7 +20,7 @@ def parameter_names(tensors: Iterable[Tensor], params: Any = None) -> dict[int, 
     for name, t in _pairs(params):
         names.setdefault(id(t), name)
         if isinstance(t, Tensor):  # also names it where it enters as a constant
-            names.setdefault(id(t.data), name)
+            names.setdefault(id(t._data), name)
     roots: dict[int, Any] = {}
     for t in tensors:
         scope = t._node.scope if t._node is not None else ()

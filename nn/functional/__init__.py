@@ -1,9 +1,9 @@
-"""Functional layers (`import nn.functional as F`): every layer of the API's layer table,
-written as compositions of `ops` primitives, so every gradient (and gradient of a
-gradient) comes from the engine. Three are fused primitives instead, because as
-compositions they cost too much (their docstrings give the figures): `linear`,
-`log_softmax` and `max_pool2d` are one graph node each, with their vjps written beside
-them in terms of operators and ops, so gradients of gradients still work.
+"""Functional layers (`import nn.functional as F`): the layers of "Back propagation
+reference" and the usual extras (softmax, softplus, batch and layer norm, dropout, more
+losses), written as compositions of `ops` primitives, so every gradient (and gradient
+of a gradient) comes from the engine. A few call a fused `ops` primitive instead (their
+docstrings say which), because as compositions they are slow: one graph node each, with
+its vjps written in terms of operators and ops, so gradients of gradients still work.
 
 - `activations.py`: relu leaky_relu tanh sigmoid abs power softplus softmax log_softmax;
 - `conv.py`: conv2d conv_transpose2d (im2col view + one batched matmul; col2im);

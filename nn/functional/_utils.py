@@ -1,7 +1,10 @@
-"""Small helpers the functional layers share: argument checks and loss reductions."""
+"""Small helpers the functional layers share: argument checks, the transposed output
+size, and loss reductions. The layer Modules call the same checks on their
+constructor arguments, so a bad setting fails when the module is built."""
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import numpy as np
@@ -19,20 +22,39 @@ def as_tensor(x: TensorLike) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def pair(value: Any, what: str, fn: str, minimum: int = 1) -> tuple[int, int]:
-    """An int or an (h, w) pair of ints, each checked to be >= `minimum`."""
-    hw = (value, value) if isinstance(value, (int, np.integer)) else value
-    try:
-        hw = tuple(hw)
-    except TypeError:
-        hw = ()
-    if len(hw) != 2 or not all(
-        isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in hw
-    ):
-        raise TypeError(f"{fn}: {what} must be an int or a pair of ints (h, w); got {value!r}.")
-    if min(hw) < minimum:
-        raise ValueError(f"{fn}: {what} must be >= {minimum}; got {value!r}.")
-    return int(hw[0]), int(hw[1])
+def positive_int(value: Any, what: str, fn: str) -> int:
+    """`value` as an int, checked to be an int (not a bool) and >= 1; the errors name
+    `fn` and the argument `what`. Channel and feature counts and `groups` use it."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{fn}: {what} must be an int; got {value!r}.")
+    if value < 1:
+        raise ValueError(f"{fn}: {what} must be >= 1; got {value!r}.")
+    return int(value)
+
+
+def probability(p: Any, fn: str) -> float:
+    """`p` checked to be a number in [0, 1]."""
+    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+        raise TypeError(f"{fn}: p is a probability and must be a number; got {p!r}.")
+    if not 0 <= p <= 1:
+        raise ValueError(f"{fn}: p is a probability and must lie in [0, 1]; got {p}.")
+    return p
+
+
+def transposed_output_size(
+    size: int,
+    kernel: int,
+    stride: int = 1,
+    dilation: int = 1,
+    padding: int = 0,
+    output_padding: int = 0,
+) -> int:
+    """The output length of a transposed window layer (conv_transpose2d, max_unpool2d)
+    along one axis of length `size`: (size - 1) stride - 2 padding + dilation
+    (kernel - 1) + 1 + output_padding. With padding = output_padding = 0 it is the
+    length that `size` windows, `stride` apart, cover; `ops.windows.output_size`, which
+    counts windows, is its inverse."""
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + 1 + output_padding
 
 
 def check_reduction(reduction: str, fn: str) -> None:

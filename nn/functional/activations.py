@@ -36,7 +36,7 @@ def sigmoid(x: TensorLike) -> Tensor:
     return ops.sigmoid(as_tensor(x))
 
 
-def abs(x: TensorLike) -> Tensor:  # noqa: A001 - the name the API uses
+def abs(x: TensorLike) -> Tensor:  # noqa: A001 - named like ops.abs and the Abs layer
     """|x|; dE/dx = delta x / |x| = delta sign(x) (0 at x = 0)."""
     return ops.abs(as_tensor(x))
 

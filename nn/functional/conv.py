@@ -6,13 +6,15 @@ conv2d is im2col + one batched matmul:
     Y[n, g] = W[g] @ cols[n, g]                    (Og, C/g*KH*KW) @ (C/g*KH*KW, OH*OW)
 
 Groups become a batch axis of that matmul, so there is no Python loop. The engine then
-gives the gradients the references derive: dW = delta correlated with X (the matmul's
+gives the gradients derived in the "CNN example" of "Back propagation" (the
+"Vectorized Gradient" notes): dW = delta correlated with X (the matmul's
 `delta @ cols^T`), and dX = delta fully convolved with the kernel rotated by 180 degrees,
 which is what the matmul's `W^T @ delta` followed by the window view's adjoint (col2im,
 `ops.fold`) computes.
 
 conv_transpose2d is, by definition, the adjoint of conv2d with respect to its input
-(the "deconvolution" of the reference, section 3.7). The same two steps run in reverse
+(the "deconvolution" of "Back propagation reference", section 3.7, which that
+reference leaves empty). The same two steps run in reverse
 order: a matmul makes, for every input pixel, its KH x KW patch of output contributions,
 
     cols[n, g] = W[g]^T @ X[n, g]                  (Og*KH*KW, C/g) @ (C/g, H*W)
@@ -30,20 +32,40 @@ delta[n, o, i*s - p + a*d, j*s - p + b*d].
 
 from __future__ import annotations
 
-import numpy as np
-
 import ops
 from autograd_core import Tensor
+from ops.windows import output_size, pair
 
-from ._utils import TensorLike, as_tensor, pair
+from ._utils import TensorLike, as_tensor, positive_int, transposed_output_size
 
 
-def _groups(groups: int, fn: str) -> int:
-    if not isinstance(groups, (int, np.integer)) or isinstance(groups, bool):
-        raise TypeError(f"{fn}: groups must be an int; got {groups!r}.")
-    if groups < 1:
-        raise ValueError(f"{fn}: groups must be >= 1; got {groups}.")
-    return int(groups)
+def check_groups(groups: int, in_channels: int, out_channels: int | None, fn: str) -> None:
+    """The channel counts must split into `groups` equal groups. conv_transpose2d passes
+    out_channels=None: its weight holds out_channels // groups, so only in_channels can
+    fail to divide."""
+    if out_channels is None:
+        if in_channels % groups:
+            raise ValueError(
+                f"{fn}: in_channels ({in_channels}) must be divisible by groups ({groups})."
+            )
+    elif in_channels % groups or out_channels % groups:
+        raise ValueError(
+            f"{fn}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
+            f"be divisible by groups ({groups})."
+        )
+
+
+def check_output_padding(
+    output_padding: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int], fn: str
+) -> None:
+    """conv_transpose2d's output_padding (rows and columns added at the bottom and right)
+    must be smaller than the stride or the dilation along each axis, as in PyTorch."""
+    for axis in (0, 1):
+        if output_padding[axis] >= max(stride[axis], dilation[axis]):
+            raise ValueError(
+                f"{fn}: output_padding {output_padding} must be smaller than stride {stride} "
+                f"or dilation {dilation} along each axis."
+            )
 
 
 def _batched(x: Tensor, fn: str) -> tuple[Tensor, bool]:
@@ -101,31 +123,28 @@ def conv2d(
         W[o, c, a, b'] * Xpad[n, c, i*s + a*d, j*s + b'*d]
 
     with x (N, C, H, W) (or (C, H, W)), weight (O, C // groups, KH, KW), bias (O,).
-    Output size per axis: (H + 2p - d (K - 1) - 1) // s + 1."""
+    Output size per axis: (H + 2p - d (K - 1) - 1) // s + 1 (`ops.windows.output_size`)."""
     fn = "conv2d"
     x, weight = as_tensor(x), as_tensor(weight)
     s = pair(stride, "stride", fn)
     p = pair(padding, "padding", fn, minimum=0)
     d = pair(dilation, "dilation", fn)
-    g = _groups(groups, fn)
+    g = positive_int(groups, "groups", fn)
+    given = x.shape
     x, batched = _batched(x, fn)
     _check_weight(weight, "(out_channels, in_channels // groups, kh, kw)", fn)
     n, c, h, w = x.shape
     o, cg, kh, kw = weight.shape
-    if c % g or o % g:
-        raise ValueError(
-            f"{fn}: in_channels ({c}) and out_channels ({o}) must both be divisible by "
-            f"groups ({g})."
-        )
+    check_groups(g, c, o, fn)
     if cg * g != c:
         raise ValueError(
-            f"{fn}: the input has {c} channels, but weight {weight.shape} expects "
+            f"{fn}: the input {given} has {c} channels, but weight {weight.shape} expects "
             f"{cg} * groups = {cg * g}. The weight must be (out_channels, in_channels // "
             f"groups, kh, kw) = ({o}, {c // g}, {kh}, {kw})."
         )
     b = _bias(bias, o, fn)
-    oh = (h + 2 * p[0] - d[0] * (kh - 1) - 1) // s[0] + 1
-    ow = (w + 2 * p[1] - d[1] * (kw - 1) - 1) // s[1] + 1
+    oh = output_size(h, kh, s[0], d[0], p[0])
+    ow = output_size(w, kw, s[1], d[1], p[1])
     if oh < 1 or ow < 1:
         raise ValueError(
             f"{fn}: a {kh}x{kw} kernel with dilation {d} does not fit in the input of "
@@ -159,37 +178,34 @@ def conv_transpose2d(
 
     with x (N, C, H, W) (or (C, H, W)), weight (C, O // groups, KH, KW), o' = o's index
     within its group. Output size per axis:
-    (H - 1) s - 2p + d (K - 1) + output_padding + 1; output_padding < max(s, d)."""
+    (H - 1) s - 2p + d (K - 1) + output_padding + 1 (`transposed_output_size`);
+    output_padding < max(s, d)."""
     fn = "conv_transpose2d"
     x, weight = as_tensor(x), as_tensor(weight)
     s = pair(stride, "stride", fn)
     p = pair(padding, "padding", fn, minimum=0)
     op = pair(output_padding, "output_padding", fn, minimum=0)
     d = pair(dilation, "dilation", fn)
-    g = _groups(groups, fn)
+    g = positive_int(groups, "groups", fn)
+    given = x.shape
     x, batched = _batched(x, fn)
     _check_weight(weight, "(in_channels, out_channels // groups, kh, kw)", fn)
     n, c, h, w = x.shape
     if weight.shape[0] != c:
         raise ValueError(
-            f"{fn}: the input has {c} channels, but weight {weight.shape} expects "
+            f"{fn}: the input {given} has {c} channels, but weight {weight.shape} expects "
             f"{weight.shape[0]}. The weight must be (in_channels, out_channels // groups, "
             "kh, kw)."
         )
-    if c % g:
-        raise ValueError(f"{fn}: in_channels ({c}) must be divisible by groups ({g}).")
-    for axis in (0, 1):
-        if op[axis] >= max(s[axis], d[axis]):
-            raise ValueError(
-                f"{fn}: output_padding {op} must be smaller than stride {s} or dilation "
-                f"{d} along each axis."
-            )
+    check_groups(g, c, None, fn)
+    check_output_padding(op, s, d, fn)
     _, og, kh, kw = weight.shape
     cg, o = c // g, og * g
     b = _bias(bias, o, fn)
-    hf = (h - 1) * s[0] + d[0] * (kh - 1) + 1  # full (uncropped) output size
-    wf = (w - 1) * s[1] + d[1] * (kw - 1) + 1
-    oh, ow = hf + op[0] - 2 * p[0], wf + op[1] - 2 * p[1]
+    # The full output that the input's windows cover, before padding crops it.
+    hf, wf = transposed_output_size(h, kh, s[0], d[0]), transposed_output_size(w, kw, s[1], d[1])
+    oh = transposed_output_size(h, kh, s[0], d[0], p[0], op[0])
+    ow = transposed_output_size(w, kw, s[1], d[1], p[1], op[1])
     if oh < 1 or ow < 1:
         raise ValueError(
             f"{fn}: padding {p} crops away the whole {hf}x{wf} output of a {kh}x{kw} "

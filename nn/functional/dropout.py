@@ -6,7 +6,7 @@ import numpy as np
 
 from autograd_core import Tensor
 
-from ._utils import TensorLike, as_tensor
+from ._utils import TensorLike, as_tensor, probability
 
 
 def dropout(
@@ -21,8 +21,7 @@ def dropout(
     The mask is drawn from `rng` (a np.random.Generator), or from NumPy's global random
     state when rng is None (so np.random.seed makes it reproducible). p = 1 gives zeros."""
     x = as_tensor(x)
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout: p is a probability and must lie in [0, 1]; got {p}.")
+    probability(p, "dropout")
     if not training or p == 0:
         return x
     draw = rng.random(x.shape) if rng is not None else np.random.random_sample(x.shape)

@@ -1,10 +1,11 @@
 """Matrix layers: fully connected and the Gram matrix.
 
-For y = W x + b the layer reference gives dE/dx = W^T delta, dE/dW = delta x^T and
-dE/db = delta (summed over the batch). `linear` checks its shapes and calls
-`ops.affine`, whose three vjps are exactly those formulas (in the batched,
+For y = W x + b, "Back propagation reference" (section 6.1) gives dE/dx = W^T delta,
+dE/dW = delta x^T and dE/db = delta (summed over the batch). `linear` checks its shapes
+and calls `ops.affine`, whose three vjps are exactly those formulas (in the batched,
 row-per-sample layout); the Gram matrix Y = X X^T is a composition, and the matmul's
-derivative (dA = G B^T, dB = A^T G) gives the reference's dE/dX = (delta + delta^T) X.
+derivative (dA = G B^T, dB = A^T G) gives that reference's dE/dX = (delta + delta^T) X
+(section 6.2).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
         raise ValueError(
             f"{fn}: the input's last axis must be in_features = {weight.shape[1]} for weight "
-            f"{weight.shape}; got input {x.shape}."
+            f"{weight.shape}; got input {x.shape}. Flatten the input or change in_features."
         )
     inputs: tuple[Tensor, ...] = (x, weight)
     if bias is not None:

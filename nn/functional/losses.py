@@ -2,9 +2,11 @@
 
 Gradients (the engine's, through these compositions):
 - euclidean: dE/dX = (X - Y) / N for E = sum((X - Y)^2) / (2N);
-- cross entropy of softmax: dE/dz = softmax(z) - y per sample (reference section 5.2 is
-  empty; derived in the MLP references), divided by the number of samples for "mean";
-- binary cross entropy: dE/dp = -y/p + (1 - y)/(1 - p); with logits: dE/dz = sigmoid(z) - y;
+- cross entropy of softmax: dE/dz = softmax(z) - y per sample, divided by the number of
+  samples for "mean" (section 5.2 of "Back propagation reference" is empty; the
+  derivation is section 3.3.1 of "Deriving Backpropagation");
+- binary cross entropy: dE/dp = -y/p + (1 - y)/(1 - p); with logits: dE/dz = sigmoid(z) - y
+  ("Deriving Backpropagation", section 3.2.1);
 - total variation: see `total_variation`.
 """
 
@@ -26,8 +28,8 @@ _LOG_FLOOR = math.exp(-100.0)  # BCE clamps log(p) at -100, as PyTorch does
 def euclidean_loss(x: TensorLike, y: TensorLike) -> Tensor:
     """E = sum((x - y)^2) / (2 N), N = x.shape[0] (the batch size); dE/dx = (x - y) / N.
 
-    (The layer reference writes E for one example normalized by C*H*W instead; the API
-    fixes the Caffe convention of dividing by the batch size.)"""
+    ("Back propagation reference", section 5.1, writes E for one example normalized by
+    C*H*W instead; this is Caffe's EuclideanLoss, which divides by the batch size.)"""
     fn = "euclidean_loss"
     x, y = as_tensor(x), as_tensor(y)
     same_shape(x, y, fn)
@@ -168,8 +170,8 @@ def total_variation(x: TensorLike, eps: float = 0.0) -> Tensor:
     """TV(X) = sum over batch, channel, i < H-1, j < W-1 of |grad_ij X|, with
     |grad_ij X| = sqrt((X[i, j+1] - X[i, j])^2 + (X[i+1, j] - X[i, j])^2 + eps).
 
-    Derivative (the reference's eq. 41, with its typos fixed), terms present only where
-    their indices are in range:
+    Derivative ("Back propagation reference", eq. 41, with its typos fixed), terms present
+    only where their indices are in range:
         dTV/dX[m, n] = (X[m, n] - X[m, n-1]) / |grad_{m, n-1}|
                      + (X[m, n] - X[m-1, n]) / |grad_{m-1, n}|
                      - (X[m, n+1] + X[m+1, n] - 2 X[m, n]) / |grad_{m, n}|.

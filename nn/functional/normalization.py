@@ -3,19 +3,23 @@
     y = (x - mean) / sqrt(var + eps) * weight + bias        (biased variance)
 
 over a different set of axes, composed of `ops.mean`, `ops.sqrt` and arithmetic so the
-engine gives the gradient. Derived here for the reference's empty section 3.5
-(mean-variance normalization): with x_hat = (x - mu) / sigma, sigma = sqrt(var + eps)
-and delta_hat = delta * weight,
+engine gives the gradient. Derived here, since section 3.5 of "Back propagation
+reference" (mean variance normalization) is empty: with x_hat = (x - mu) / sigma,
+sigma = sqrt(var + eps) and delta_hat = delta * weight,
 
     dE/dx = (delta_hat - mean(delta_hat) - x_hat * mean(delta_hat * x_hat)) / sigma,
     dE/dweight = sum of delta * x_hat,    dE/dbias = sum of delta,
 
 the means taken over the group and the sums over everything but the channel.
+
+Batch norm's running statistics are computed by `updated_running_stats`, as new arrays;
+the BatchNorm Modules rebind their buffers to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -80,12 +84,55 @@ def _values(buffer: np.ndarray | Tensor) -> np.ndarray:
     return np.asarray(buffer.data if isinstance(buffer, Tensor) else buffer)
 
 
-def _update(buffer: np.ndarray | Tensor, value: np.ndarray) -> None:
-    """Write running statistics: into an ndarray in place, or rebind a Tensor's data."""
+def updated_running_stats(
+    x: np.ndarray, running_mean: np.ndarray, running_var: np.ndarray, momentum: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The running statistics after the training batch `x` (N, C, ...), as new arrays of
+    the running statistics' dtypes (the inputs are not changed):
+
+        mean = (1 - momentum) * running_mean + momentum * batch mean
+        var  = (1 - momentum) * running_var  + momentum * batch var * n / (n - 1)
+
+    with the batch statistics per channel (axis 1) over the n >= 2 values of every other
+    axis, the variance unbiased, as PyTorch does."""
+    axes = (0, *range(2, x.ndim))
+    n = x.size // x.shape[1]
+    mean = x.mean(axis=axes)
+    unbiased = x.var(axis=axes) * (n / (n - 1))
+    new_mean = (1 - momentum) * running_mean + momentum * mean
+    new_var = (1 - momentum) * running_var + momentum * unbiased
+    return new_mean.astype(running_mean.dtype), new_var.astype(running_var.dtype)
+
+
+def _store(buffer: np.ndarray | Tensor, value: np.ndarray) -> None:
+    """Hand new running statistics back to a caller of batch_norm: a Tensor gets new
+    `.data`; an ndarray, which cannot be rebound from here, is written into."""
     if isinstance(buffer, Tensor):
-        buffer.data = lock(value.astype(buffer.dtype))
+        buffer.data = lock(value)
     else:
         buffer[...] = value
+
+
+def normalized_shape_of(normalized_shape: Any, fn: str) -> tuple[int, ...]:
+    """layer_norm's `normalized_shape` (an int, or a non-empty sequence of ints, each >= 1)
+    as a tuple."""
+    int_like = isinstance(normalized_shape, (int, np.integer))
+    shape = (normalized_shape,) if int_like else normalized_shape
+    try:
+        shape = tuple(shape)
+    except TypeError:
+        shape = (None,)
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in shape):
+        raise TypeError(
+            f"{fn}: normalized_shape must be an int or a sequence of ints; got "
+            f"{normalized_shape!r}."
+        )
+    if not shape or min(shape) < 1:
+        raise ValueError(
+            f"{fn}: normalized_shape must hold at least one size, each >= 1; got "
+            f"{normalized_shape!r}."
+        )
+    return tuple(int(n) for n in shape)
 
 
 def batch_norm(
@@ -105,8 +152,9 @@ def batch_norm(
     training=True (or no running statistics): mean and biased var of the batch, over N
     and the spatial axes; then, when given, the running statistics are updated outside
     the graph, as PyTorch does: r <- (1 - momentum) r + momentum * stat, with the
-    unbiased batch variance for running_var. An ndarray is updated in place; a Tensor
-    gets new `.data`. training=False: the running statistics are used as constants."""
+    unbiased batch variance for running_var (`updated_running_stats`). An ndarray is
+    updated in place; a Tensor gets new `.data`. training=False: the running statistics
+    are used as constants."""
     fn = "batch_norm"
     x = as_tensor(x)
     if x.ndim < 2:
@@ -128,15 +176,15 @@ def batch_norm(
         if training and count < 2:
             raise ValueError(
                 f"{fn}: training needs more than one value per channel to estimate the "
-                f"variance; got input shape {x.shape}. Use a bigger batch or eval mode."
+                f"variance; got input shape {x.shape}, which gives {count} (batch size times "
+                "spatial size), not more than 1 value per channel. Use a bigger batch or eval "
+                "mode."
             )
         y = _normalize(x, axes, eps)
         if training and stats:
-            mean = x.data.mean(axis=axes)
-            unbiased = x.data.var(axis=axes) * (count / (count - 1))
-            for buffer, stat in zip(stats, (mean, unbiased), strict=True):
-                old = _values(buffer)
-                _update(buffer, (1 - momentum) * old + momentum * stat)
+            new = updated_running_stats(x.data, *(_values(s) for s in stats), momentum)
+            for buffer, value in zip(stats, new, strict=True):
+                _store(buffer, value)
     else:
         mean, var = (_values(s).astype(x.dtype).reshape(view) for s in stats)
         y = (x - mean) / np.sqrt(var + eps)
@@ -155,14 +203,12 @@ def layer_norm(
     and bias (optional) of shape normalized_shape."""
     fn = "layer_norm"
     x = as_tensor(x)
-    shape = (
-        (int(normalized_shape),)
-        if isinstance(normalized_shape, (int, np.integer))
-        else tuple(int(n) for n in normalized_shape)
-    )
-    if not shape or x.shape[x.ndim - len(shape) :] != shape or len(shape) > x.ndim:
+    shape = normalized_shape_of(normalized_shape, fn)
+    if x.shape[x.ndim - len(shape) :] != shape or len(shape) > x.ndim:
         raise ValueError(
-            f"{fn}: the last axes of the input {x.shape} must equal normalized_shape {shape}."
+            f"{fn}: the last axes of the input {x.shape} must equal normalized_shape {shape}; "
+            f"reshape the input so that its trailing axes are {shape}, or change "
+            "normalized_shape."
         )
     y = _normalize(x, tuple(range(x.ndim - len(shape), x.ndim)), eps)
     return _scale_shift(y, weight, bias, shape, shape, fn)

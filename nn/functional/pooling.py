@@ -1,15 +1,16 @@
 """Pooling and unpooling over the last two axes (..., H, W), usually (N, C, H, W).
 
 - avg_pool2d: zero padding, window view (`ops.sliding_window`), mean of each window.
-  Derivative (reference 3.3): every input in window X_k gets delta / |X_k|, with
-  |X_k| = KH*KW since padded zeros count (count_include_pad=True); overlapping windows add.
+  Derivative ("Back propagation reference", section 3.3): every input in window X_k gets
+  delta / |X_k|, with |X_k| = KH*KW since padded zeros count (count_include_pad=True);
+  overlapping windows add.
 - max_pool2d: `ops.window_max`, a primitive: the winner of each window is found in
   NumPy, and its vjp routes each delta to its window's argmax (the first one at ties,
   as PyTorch), adding up where windows overlap.
-- max_unpool2d (reference 3.2 is empty; derived here): the partial inverse of max
-  pooling, Y = zeros with Y[idx_k] = x_k. Then dE/dx_k = delta[idx_k]: a gather of the
-  incoming gradient at the saved indices.
-- avg_unpool2d (reference 3.4 is empty; derived here): nearest-neighbour upsampling,
+- max_unpool2d (section 3.2 of that reference is empty; derived here): the partial
+  inverse of max pooling, Y = zeros with Y[idx_k] = x_k. Then dE/dx_k = delta[idx_k]: a
+  gather of the incoming gradient at the saved indices.
+- avg_unpool2d (section 3.4 is empty too; derived here): nearest-neighbour upsampling,
   Y[i*kh + a, j*kw + b] = X[i, j]. Each input is copied KH*KW times, so
   dE/dX[i, j] = sum of delta over its KH x KW block (the adjoint of a broadcast).
 """
@@ -17,40 +18,62 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 import ops
 from autograd_core import Tensor
+from ops.windows import pair
 
-from ._utils import TensorLike, as_tensor, pair, spatial
+from ._utils import TensorLike, as_tensor, spatial, transposed_output_size
+
+Pair = tuple[int, int]
 
 
-def _window_args(
-    x: Tensor,
-    kernel_size: int | tuple[int, int],
-    stride: int | tuple[int, int] | None,
-    padding: int | tuple[int, int],
-    fn: str,
-) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Checked kernel, stride (defaults to the kernel), padding and output size."""
-    spatial(x, fn)
+def window_settings(
+    kernel_size: Any, stride: Any, padding: Any, fn: str
+) -> tuple[Pair, Pair, Pair]:
+    """The kernel, stride (the kernel when None) and padding of a pooling or unpooling
+    layer, checked: the kernel and stride >= 1, the padding >= 0."""
     k = pair(kernel_size, "kernel_size", fn)
     s = k if stride is None else pair(stride, "stride", fn)
     p = pair(padding, "padding", fn, minimum=0)
+    return k, s, p
+
+
+def pool_settings(kernel_size: Any, stride: Any, padding: Any, fn: str) -> tuple[Pair, Pair, Pair]:
+    """`window_settings`, with the padding at most half the kernel, so that every window
+    holds at least one input element (max_pool2d, avg_pool2d)."""
+    k, s, p = window_settings(kernel_size, stride, padding, fn)
     if p[0] > k[0] // 2 or p[1] > k[1] // 2:
         raise ValueError(
             f"{fn}: padding {p} must be at most half the kernel size {k}, so that every "
             "window holds at least one input element."
         )
+    return k, s, p
+
+
+def _pool_args(
+    x: Tensor,
+    kernel_size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None,
+    padding: int | tuple[int, int],
+    fn: str,
+) -> tuple[Pair, Pair, Pair]:
+    """Checked kernel, stride and padding of a pooling call, and at least one window
+    fitting in the padded input."""
+    spatial(x, fn)
+    k, s, p = pool_settings(kernel_size, stride, padding, fn)
     h, w = x.shape[-2:]
-    out = ((h + 2 * p[0] - k[0]) // s[0] + 1, (w + 2 * p[1] - k[1]) // s[1] + 1)
-    if h + 2 * p[0] < k[0] or w + 2 * p[1] < k[1]:
+    oh = ops.windows.output_size(h, k[0], s[0], 1, p[0])
+    ow = ops.windows.output_size(w, k[1], s[1], 1, p[1])
+    if oh < 1 or ow < 1:
         raise ValueError(
             f"{fn}: a {k[0]}x{k[1]} window does not fit in the input of spatial size "
             f"{h}x{w} padded by {p}; use a smaller kernel or more padding."
         )
-    return k, s, p, out
+    return k, s, p
 
 
 def max_pool2d(
@@ -69,7 +92,7 @@ def max_pool2d(
     stride defaults to kernel_size."""
     fn = "max_pool2d"
     x = as_tensor(x)
-    k, s, p, _ = _window_args(x, kernel_size, stride, padding, fn)
+    k, s, p = _pool_args(x, kernel_size, stride, padding, fn)
     y = ops.window_max(x, kernel=k, stride=s, padding=p)
     if not return_indices:
         return y
@@ -103,16 +126,15 @@ def max_unpool2d(
     """Partial inverse of max_pool2d: Y = 0 except Y[..., idx] = x, with `indices` as
     returned by max_pool2d(..., return_indices=True) (row * W + col in each plane).
 
-    Default output size per axis: (H_in - 1) * s - 2p + K; `output_size` overrides it
-    (pass the pooled input's size when pooling dropped rows). dE/dx = delta[..., idx].
+    Default output size per axis: (H_in - 1) * s - 2p + K (`transposed_output_size`);
+    `output_size` overrides it (pass the pooled input's size when pooling dropped rows).
+    dE/dx = delta[..., idx].
     When an index repeats (overlapping windows with the same winner), the value is
     written once, as PyTorch does, and only that copy receives the gradient."""
     fn = "max_unpool2d"
     x = as_tensor(x)
     spatial(x, fn)
-    k = pair(kernel_size, "kernel_size", fn)
-    s = k if stride is None else pair(stride, "stride", fn)
-    p = pair(padding, "padding", fn, minimum=0)
+    k, s, p = window_settings(kernel_size, stride, padding, fn)
     idx = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
     if idx.shape != x.shape:
         raise ValueError(
@@ -122,7 +144,10 @@ def max_unpool2d(
     if idx.dtype.kind not in "iu":
         raise TypeError(f"{fn}: indices must be integers; got dtype {idx.dtype}.")
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
-    default = ((h - 1) * s[0] - 2 * p[0] + k[0], (w - 1) * s[1] - 2 * p[1] + k[1])
+    default = (
+        transposed_output_size(h, k[0], s[0], 1, p[0]),
+        transposed_output_size(w, k[1], s[1], 1, p[1]),
+    )
     oh, ow = _output_hw(output_size, default, lead, fn)
     if idx.size and (idx.min() < 0 or idx.max() >= oh * ow):
         raise ValueError(
@@ -150,7 +175,7 @@ def avg_pool2d(
     window X_k containing X. stride defaults to kernel_size."""
     fn = "avg_pool2d"
     x = as_tensor(x)
-    k, s, p, _ = _window_args(x, kernel_size, stride, padding, fn)
+    k, s, p = _pool_args(x, kernel_size, stride, padding, fn)
     if p != (0, 0):
         width = [(0, 0)] * (x.ndim - 2) + [(p[0], p[0]), (p[1], p[1])]
         x = ops.pad(x, width)

@@ -129,7 +129,7 @@ def test_grad_mode_is_thread_local():
 def test_detach_shares_data_and_stops_gradients():
     x = Tensor([1.0, 2.0], requires_grad=True)
     d = x.detach()
-    assert d.data is x.data and not d.requires_grad and d.is_leaf
+    assert d.numpy() is x.numpy() and not d.requires_grad and d.is_leaf
     y = (x * d).sum()  # d is a constant: dy/dx = d
     y.backward()
     np.testing.assert_array_equal(x.grad.data, [1.0, 2.0])

@@ -103,7 +103,7 @@ def test_strict_loading_lists_missing_unexpected_and_mis_shaped_keys():
     result = target.load_state_dict(state, strict=False)
     assert result.missing_keys == ["fc2.bias"] and result.unexpected_keys == ["fc3.weight"]
     np.testing.assert_array_equal(target.fc1.weight.data, net.fc1.weight.data)
-    assert target.fc1.weight.data is not before
+    assert np.asarray(target.fc1.weight) is not np.asarray(before)
 
     wide = Net(seed=0, width=16).state_dict()
     target = Net(seed=1)

@@ -131,10 +131,10 @@ def test_params_without_grad_are_skipped_and_updates_rebind_the_data():
     used, unused = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(3))
     opt = Adam([used, unused], lr=0.1)
     (used * 2).sum().backward()
-    before_used, before_unused = used.data, unused.data
+    before_used, before_unused = used.numpy(), unused.numpy()
     opt.step()
-    assert unused.data is before_unused and unused not in opt.state
-    assert used.data is not before_used
+    assert unused.numpy() is before_unused and unused not in opt.state
+    assert used.numpy() is not before_used
     np.testing.assert_array_equal(before_used, np.ones(3))  # the old array is untouched
     assert not used.data.flags.writeable
 

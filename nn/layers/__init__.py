@@ -1,0 +1,74 @@
+"""The layers as `Module`s: each holds its settings and parameters and calls the
+matching function of `nn.functional` in `forward`. The files mirror `nn/functional/`:
+`activations.py`, `conv.py`, `pooling.py`, `normalization.py`, `dropout.py`,
+`restructure.py`, `losses.py` and `linear.py` hold the Modules of the functions in the
+file of the same name there (plus Identity and Flatten, which have no function);
+`_base.py` holds the `Layer` base class and parameter initialisation.
+
+A layer checks its constructor arguments when it is built, with the checks of the
+function it calls; its input is checked by that function, and the layer's name and key
+setting are put in front of the error (see `Layer`).
+
+Parameter names, shapes and default initialisation follow PyTorch, so state dicts can
+be exchanged with it: `Linear.weight` is (out_features, in_features), `Conv2d.weight` is
+(out_channels, in_channels // groups, kh, kw), `ConvTranspose2d.weight` is
+(in_channels, out_channels // groups, kh, kw); weights start as
+kaiming_uniform_(a=sqrt(5)) and biases as U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+Parameters are float32 by default (as in PyTorch); pass `dtype=np.float64` (or call
+`.double()`) for gradient checks. Layers with random initialisation or behaviour take
+`rng`: a `np.random.Generator`, an int seed, or None for fresh entropy.
+"""
+
+from ._base import Layer
+from .activations import Abs, Identity, LeakyReLU, LogSoftmax, Power, ReLU, Sigmoid, Softmax, Tanh
+from .conv import Conv2d, ConvTranspose2d
+from .dropout import Dropout
+from .linear import GramMatrix, Linear
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    EuclideanLoss,
+    MSELoss,
+    NLLLoss,
+    TotalVariation,
+)
+from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm2d, LayerNorm
+from .pooling import AvgPool2d, AvgUnpool2d, MaxPool2d, MaxUnpool2d
+from .restructure import Crop, Flatten, Pad
+
+__all__ = [
+    "Abs",
+    "AvgPool2d",
+    "AvgUnpool2d",
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv2d",
+    "ConvTranspose2d",
+    "Crop",
+    "CrossEntropyLoss",
+    "Dropout",
+    "EuclideanLoss",
+    "Flatten",
+    "GramMatrix",
+    "Identity",
+    "InstanceNorm2d",
+    "Layer",
+    "LayerNorm",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "MSELoss",
+    "MaxPool2d",
+    "MaxUnpool2d",
+    "NLLLoss",
+    "Pad",
+    "Power",
+    "ReLU",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "TotalVariation",
+]
