@@ -73,12 +73,17 @@ def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     derivative) that keeps every exponent <= 0: no overflow for any logits.
     d softmax_i / d x_j = s_i ([i = j] - s_j)."""
     x = as_tensor(x)
-    e = ops.exp(x - max_shift(x.data, axis))
+    e = ops.exp(x - max_shift(x.data, axis, "softmax"))
     return e / ops.sum(e, axis=axis, keepdims=True)
 
 
 def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
-    """log_softmax(x) = (x - m) - log(sum_j e^(x_j - m)), m = max(x) along `axis`: finite
-    for logits of any size. d/dx_j of the i-th output is [i = j] - softmax(x)_j
-    (`ops.log_softmax`, one graph node)."""
-    return ops.log_softmax(as_tensor(x), axis)
+    """log_softmax(x) = (x - m) - log(sum_j e^(x_j - m)), m = max(x) along `axis` (an int
+    or a tuple of ints).
+
+    m is a constant shift, so the exponents are <= 0 and the log's argument is >= 1:
+    finite values and gradients for logits of any size. d/dx_j of the i-th output is
+    [i = j] - softmax(x)_j."""
+    x = as_tensor(x)
+    z = x - max_shift(x.data, axis, "log_softmax")
+    return z - ops.log(ops.sum(ops.exp(z), axis=axis, keepdims=True))
