@@ -77,10 +77,10 @@ class _BatchNorm(Layer):
     over the `num_batches_tracked` batches so far). Eval mode normalizes with the running
     estimates. With track_running_stats=False, batch statistics are used in both modes.
 
-    The buffers are never written into: `F.normalization.updated_running_stats` computes
-    the new estimates as new arrays and the module rebinds its buffers to them.
-    F.batch_norm is called without them in training mode, since it would write into
-    ndarrays passed to it.
+    The buffers are never written into: `updated_running_stats` (in
+    nn.functional.normalization) computes the new estimates as new arrays, and the module
+    rebinds its buffers to them. F.batch_norm is called without them in training mode,
+    since it would write into ndarrays passed to it.
     """
 
     _function = "batch_norm"
