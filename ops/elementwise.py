@@ -58,9 +58,13 @@ negative = defop("negative", np.negative, _negated, rules="∂/∂x = −1", doc
 
 def _power_base(g: Any, y: Any, a: Any, b: Any) -> Any:
     # b a^(b-1), taken as 0 where a == 0 and b == 0, where it would be 0 * inf: x**0 is
-    # constant, so x**0 and every derivative of x**k past the k-th are 0 at x = 0.
+    # constant, so x**0 and every derivative of x**k past the k-th are 0 at x = 0. The
+    # base is replaced by 1 there too, so that no branch the where discards holds an inf
+    # whose own derivative would turn into NaN at the next order.
     undefined = (unwrap(a) == 0) & (unwrap(b) == 0)
-    return g * np.where(undefined, 0, b * a ** (b - 1))
+    if not undefined.any():
+        return g * (b * a ** (b - 1))
+    return g * np.where(undefined, 0, b * np.where(undefined, 1, a) ** (b - 1))
 
 
 def _power_exponent(g: Any, y: Any, a: Any, b: Any) -> Any:

@@ -1,0 +1,131 @@
+"""Wrong or missing gradients at special points, and the resource bugs of backward.
+Each test failed before its fix."""
+
+import threading
+
+import numpy as np
+import pytest
+
+import nn.functional as F
+import ops
+from autograd_core import Tensor, grad
+from tests.helpers import check_grads
+
+
+def _grads(f, *values):
+    xs = [Tensor(np.asarray(v, dtype=np.float64), requires_grad=True) for v in values]
+    return [g.numpy() for g in grad(f(*xs), xs)]
+
+
+def test_x_to_the_zero_has_gradient_zero_at_zero():
+    (g,) = _grads(lambda x: (x**0).sum(), [0.0, 2.0])
+    np.testing.assert_array_equal(g, [0.0, 0.0])
+
+
+def test_derivatives_of_x_to_the_k_past_the_kth_are_zero_at_zero():
+    x = Tensor(0.0, requires_grad=True)
+    y = x**3
+    orders = []
+    for _ in range(5):
+        (y,) = grad(y, [x], create_graph=True)
+        orders.append(y.item())
+    assert orders == [0.0, 0.0, 6.0, 0.0, 0.0]
+
+
+def test_zero_to_a_negative_power_has_exponent_gradient_minus_inf_as_pytorch():
+    base = Tensor(0.0)
+    e = Tensor(-1.5, requires_grad=True)
+    with np.errstate(divide="ignore"):
+        y = base**e
+    (g,) = grad(y, [e])
+    assert g.item() == -np.inf
+    z = Tensor(2.0, requires_grad=True)
+    (g0,) = grad(Tensor(0.0) ** z, [z])  # 0^b for b > 0: constant 0 near b
+    assert g0.item() == 0.0
+
+
+def test_clip_with_tensor_bounds_sends_them_their_gradient():
+    x = np.array([-2.0, 0.5, 3.0])
+    lo, hi = np.array([-1.0, -1.0, -1.0]), np.array([1.0, 1.0, 1.0])
+    gx, glo, ghi = _grads(lambda x, lo, hi: ops.clip(x, lo, hi).sum(), x, lo, hi)
+    np.testing.assert_array_equal(gx, [0.0, 1.0, 0.0])
+    np.testing.assert_array_equal(glo, [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(ghi, [0.0, 0.0, 1.0])
+    check_grads(lambda x, lo: ops.clip(x, lo, 2.0), np.array([-2.0, 0.5, 3.0]), np.array(-1.0))
+
+
+def test_a_gradient_seed_with_none_in_it_is_refused():
+    y = Tensor([1.0, 2.0], requires_grad=True) * 2
+    with pytest.raises(TypeError, match=r"backward\(\): the gradient given .* holds object"):
+        y.backward(grad=[1.0, None])
+
+
+def test_var_with_ddof_at_least_n_is_inf_or_nan_as_numpy():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(RuntimeWarning):
+        assert ops.var(x, ddof=2).item() == np.inf
+    with pytest.warns(RuntimeWarning):
+        assert ops.var(x, ddof=3).item() == np.inf
+    with pytest.warns(RuntimeWarning):
+        assert np.isnan(ops.var(Tensor([1.0, 1.0]), ddof=2).item())
+
+
+@pytest.mark.parametrize("axis", [0, -1, (0,)])
+def test_reductions_and_softmax_of_a_0d_tensor_over_axis_0(axis):
+    x = Tensor(2.0, requires_grad=True)
+    y = x.sum(axis=axis)
+    y.backward()
+    assert y.item() == 2.0 and x.grad.item() == 1.0
+    for f in (F.softmax, F.log_softmax):
+        (g,) = grad(f(x, axis=axis) * 3, [x])
+        assert g.item() == 0.0
+
+
+@pytest.mark.parametrize(
+    "make",
+    [lambda t: t * 1j, lambda t: t**0.5j, lambda t: t + np.array([1j]), lambda t: ops.exp(1j * t)],
+    ids=["times-1j", "power-imaginary", "plus-complex-array", "exp-complex"],
+)
+def test_complex_values_cannot_leak_in_through_arithmetic(make):
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="complex values are not supported"):
+        make(t)
+
+
+def test_concurrent_backward_calls_on_a_shared_leaf_lose_no_update():
+    w = Tensor(np.ones(4), requires_grad=True)
+    barrier = threading.Barrier(8)
+
+    def work():
+        barrier.wait()
+        for _ in range(150):
+            (w * 1.0).sum().backward()
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    np.testing.assert_array_equal(w.grad.numpy(), np.full(4, 1200.0))
+
+
+@pytest.mark.parametrize("join", [ops.stack, ops.concatenate])
+def test_joining_many_inputs_runs_one_vjp_for_all_of_them(join, monkeypatch):
+    """Backward of stack/concatenate is linear in the number of inputs: one vjp call per
+    node, not one per input (each of which received every input)."""
+    op = join(
+        [Tensor(np.ones(1), requires_grad=True), Tensor(np.ones(1), requires_grad=True)]
+    )._node.op
+    calls = []
+    (vjp,) = op.vjps
+
+    def counted(*args, **kwargs):
+        calls.append(len(args))
+        return vjp(*args, **kwargs)
+
+    monkeypatch.setattr(op, "vjps", (counted,))
+    leaves = [Tensor(np.full(1, float(k)), requires_grad=True) for k in range(20_000)]
+    out = join(leaves)
+    (out * np.arange(out.size).reshape(out.shape)).sum().backward()
+    assert len(calls) == 1
+    assert [leaves[k].grad.item() for k in (0, 7, 19_999)] == [0.0, 7.0, 19_999.0]
