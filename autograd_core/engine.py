@@ -56,7 +56,11 @@ def backpropagate(
             if node is None:
                 continue  # a leaf: nothing further back
             args = graph_args(tensor) if create_graph else node.saved
-            for i, parent, raw in node.vjps(g, args):
+            joint = node.joint_vjp(g, args) if node.op.joint else None
+            for i, parent in enumerate(node.parents):
+                if parent is None:
+                    continue  # this input needs no gradient
+                raw = node.vjp(i, g, args) if joint is None else joint[i]
                 c = fit(raw, node, i)
                 if observe is not None:
                     observe(tensor, i, parent, raw, c)

@@ -18,47 +18,60 @@ from typing import Any
 Vjp = Callable[..., Any]
 
 
-class Node:
-    """How one tensor was computed: `op(*inputs, **params)`."""
+class Node(list):
+    """How one tensor was computed: `op(*inputs, **params)`.
 
-    __slots__ = ("op", "parents", "saved", "params", "scope", "origin")
+    The node's items are its parents, one per input of the op (None where an input needs
+    no gradient); `parents` names them. Its attributes: the op (name, vjps, rule text),
+    the values the vjps read (the output first, then each input, fixed at forward time;
+    None once backward freed them), the op's keyword constants, the modules whose
+    forward made it, and the line of user code under `detect_anomaly()`.
+
+    A list, so that a node is a single object however many parents it has: every op
+    makes one, and the garbage collector's work grows with the number of objects."""
+
+    __slots__ = ("op", "saved", "params", "scope", "origin")
 
     def __init__(
         self,
         op: Any,
-        parents: tuple[Any, ...],
+        parents: list[Any],
         saved: tuple[Any, ...],
         params: dict[str, Any] | None,
         scope: tuple[Any, ...] = (),
         origin: str | None = None,
     ) -> None:
+        list.__init__(self, parents)
         self.op = op  # an `autograd_core.op.Op`: name, vjps, rules
-        self.parents = parents  # one per input; None where no gradient is needed
         self.saved: tuple[Any, ...] | None = saved  # (output, *inputs); None once freed
         self.params = params  # keyword constants of the call, or None
         self.scope = scope  # the nn.Modules whose forward made it, outermost first
         self.origin = origin  # the line of user code, under detect_anomaly()
 
+    @property
+    def parents(self) -> list[Any]:
+        """One per input of the op: the Tensor, or None where no gradient is needed."""
+        return self
+
+    def __repr__(self) -> str:
+        return f"<node of {self.op.name}: {len(self)} inputs>"
+
+    __eq__ = object.__eq__  # a node is itself, not the list of its parents
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__  # type: ignore[assignment]
+
     def vjp(self, index: int, g: Any, args: tuple[Any, ...]) -> Any:
         """The vector-Jacobian product for input `index`: `g` times d output / d input,
         before broadcasting is undone. `args` are the output and the inputs (arrays, or
         Tensors when backward builds a graph of its own)."""
-        params = self.params or {}
-        if self.op.joint:
-            return self.op.vjps[0](g, *args, **params)[index]
-        return self.op.vjps[index](g, *args, **params)
+        if self.params is None:
+            return self.op.vjps[index](g, *args)
+        return self.op.vjps[index](g, *args, **self.params)
 
-    def vjps(self, g: Any, args: tuple[Any, ...]) -> list[tuple[int, Any, Any]]:
-        """(index, parent, vjp result) for every input that needs a gradient."""
-        params, vjps = self.params, self.op.vjps
-        if self.op.joint:  # one vjp gives every input's gradient: linear in their number
-            grads = vjps[0](g, *args, **(params or {}))
-            return [(i, p, grads[i]) for i, p in enumerate(self.parents) if p is not None]
-        if params is None:
-            return [(i, p, vjps[i](g, *args)) for i, p in enumerate(self.parents) if p is not None]
-        return [
-            (i, p, vjps[i](g, *args, **params)) for i, p in enumerate(self.parents) if p is not None
-        ]
+    def joint_vjp(self, g: Any, args: tuple[Any, ...]) -> Any:
+        """Every input's vjp at once, for an op declared with one joint vjp (ops with
+        many inputs, whose backward then stays linear in their number)."""
+        return self.op.vjps[0](g, *args, **(self.params or {}))
 
 
 def freed_error(tensor: Any) -> RuntimeError:

@@ -107,9 +107,16 @@ def defop(
     op = Op(name, forward, vjps, rules, joint, residuals, zero_derivative)
 
     def apply(*inputs: Any, **params: Any) -> Tensor:
-        arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
+        if len(inputs) == 2:  # the common case, spelled out: this runs once per op
+            a, b = inputs
+            arrays: Any = (
+                a._data if isinstance(a, Tensor) else a,
+                b._data if isinstance(b, Tensor) else b,
+            )
+        else:
+            arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         try:
-            out = forward(*arrays, **params)
+            out = forward(*arrays, **params) if params else forward(*arrays)
         except (ValueError, TypeError, AttributeError) as err:  # NumPy's, on bad operands
             raise _explained(name, err, arrays, inputs) from None
         if residuals:
@@ -126,21 +133,26 @@ def defop(
 def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> Tensor:
     """Wrap `out`, the result of `op` on `inputs`, and remember how to send gradients
     back to each input that requires grad (when grad mode is on)."""
-    if type(out) is np.ndarray and out.base is not None and not protected(out):
-        out = out.copy()  # a view of an array the caller can still write to
-    t = Tensor._wrap(lock(out))
-    kind = t._data.dtype.kind
-    if kind not in "biuf":
-        raise TypeError(
-            f"{op.name}: the result has dtype {t._data.dtype}, but tensors hold real numbers "
-            "or booleans; complex values are not supported. Keep the inputs real (for "
-            "example a ** 0.5 instead of a ** 0.5j)."
-        )
+    if type(out) is np.ndarray:
+        if out.base is not None and not protected(out):
+            out = out.copy()  # a view of an array the caller can still write to
+    else:
+        out = np.asarray(out)  # 0-d results arrive as NumPy scalars
+    out.setflags(write=False)
+    t = Tensor._wrap(out)
+    if out.dtype.kind != "f":
+        if out.dtype.kind not in "biu":
+            raise TypeError(
+                f"{op.name}: the result has dtype {out.dtype}, but tensors hold real numbers "
+                "or booleans; complex values are not supported. Keep the inputs real (for "
+                "example a ** 0.5 instead of a ** 0.5j)."
+            )
+        return t  # integers and booleans carry no gradient
     st = state
-    if not st.grad_enabled or kind != "f":
+    if not st.grad_enabled:
         return t
     parents: list[Tensor | None] = []
-    saved: list[Any] = [t._data]
+    saved: list[Any] = [out]
     needed = False
     wants = op.wants
     for i, x in enumerate(inputs):  # a plain loop: this runs once per op

@@ -214,7 +214,12 @@ def trace_backward(
             one = ones.get(key)
             if one is None:
                 one = ones[key] = np.ones(g.shape, g.dtype)
-            local = engine.fit(node.vjp(i, one, node.saved), node, i)
+            vjp = (
+                node.joint_vjp(one, node.saved)[i]
+                if node.op.joint
+                else node.vjp(i, one, node.saved)
+            )
+            local = engine.fit(vjp, node, i)
         c = Contribution(
             child, parent, i, node.op.name, node.op.rule(i), g, value, local, np.shape(raw)
         )
