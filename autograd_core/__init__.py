@@ -20,6 +20,7 @@ from .engine import grad, tensor_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .op import defop
+from .random import manual_seed
 from .tensor import Tensor, tensor
 
 # isort: split
@@ -72,6 +73,7 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "manual_seed",
     "no_grad",
     "set_grad_enabled",
     "tensor",
