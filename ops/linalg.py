@@ -97,7 +97,7 @@ matmul = defop(
 
 def _rows(a: Any) -> Any:
     """(..., n) -> (rows, n): the batch axes flattened (an array or a Tensor)."""
-    return a.reshape(-1, a.shape[-1])
+    return a.reshape(int(np.prod(a.shape[:-1])), a.shape[-1])  # not -1: rows may be 0
 
 
 def _affine_forward(x: Any, weight: Any, *bias: Any) -> Any:
