@@ -257,6 +257,13 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", value: float = 0.0) -> T
         ) from None
     if (width < 0).any():
         raise ValueError(f"pad: widths must be >= 0; got {width.tolist()}.")
+    shape = np.shape(unwrap(x))
+    for axis, ((lo, hi), n) in enumerate(zip(width, shape, strict=True)):
+        if mode != "constant" and n == 0 and lo + hi > 0:
+            raise ValueError(
+                f"pad: mode {mode!r} copies existing elements, but axis {axis} of the tensor "
+                f"of shape {shape} is empty; use mode='constant' to pad an empty axis."
+            )
     pairs = tuple((int(lo), int(hi)) for lo, hi in width)
     return _pad(x, width=pairs, mode=mode, value=value)
 

@@ -22,6 +22,11 @@ def leaky_relu(x: TensorLike, negative_slope: float = 0.01) -> Tensor:
 
     dE/dx = delta for x > 0 and negative_slope * delta for x <= 0 (the slope is used at
     x = 0, as PyTorch does)."""
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.number)):
+        raise TypeError(
+            f"leaky_relu: negative_slope must be a real number; got "
+            f"{type(negative_slope).__name__} {negative_slope!r}."
+        )
     x = as_tensor(x)
     return ops.where(x.data > 0, x, x * negative_slope)
 
@@ -86,4 +91,6 @@ def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     [i = j] - softmax(x)_j."""
     x = as_tensor(x)
     z = x - max_shift(x.data, axis, "log_softmax")
+    if z.size == 0:
+        return z  # an empty axis: nothing to normalise (and no log of an empty sum)
     return z - ops.log(ops.sum(ops.exp(z), axis=axis, keepdims=True))
