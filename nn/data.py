@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.random import generator
 from autograd_core.tensor import Tensor
 
 
@@ -16,11 +17,13 @@ class DataLoader:
     `DataLoader(x, y, batch_size=32, shuffle=True, seed=0)` yields `(x_batch, y_batch)`
     tuples (a single array when one array is given). With `shuffle=True` each pass
     (epoch) uses a new permutation drawn from the loader's own Generator, so the sequence
-    of epochs is reproducible for a given `seed` and independent of global NumPy state.
+    of epochs is reproducible for a given `seed` and independent of global NumPy state;
+    with `seed=None` the permutations come from the engine's generator (the calling
+    thread's, at each pass), so `autograd_core.manual_seed` makes them repeat.
     `drop_last=True` skips the final, smaller batch.
 
     Each array is an ndarray, a Tensor (its data is used) or a nested list of equal-length
-    rows; a ragged list is refused with ValueError. `seed` is None (fresh entropy), a
+    rows; a ragged list is refused with ValueError. `seed` is None (the engine's generator), a
     non-negative int, or anything else `np.random.default_rng` takes (a sequence of such
     ints, a SeedSequence); a `np.random.Generator` is used as is, so it is shared. Other
     seeds (a str, a float, a bool) are refused with TypeError, a negative int with
@@ -53,7 +56,13 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
-        self.rng = _generator(seed)
+        self._rng = None if seed is None else _generator(seed)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The Generator the next pass shuffles with: the loader's own, or the engine's
+        generator when the loader was given no seed."""
+        return self._rng if self._rng is not None else generator()
 
     @property
     def num_examples(self) -> int:

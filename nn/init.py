@@ -2,8 +2,10 @@
 
 Each function draws new values and rebinds the tensor's data (`tensor.data = ...`,
 never writing into the old array), keeps its dtype, and returns the tensor. Randomness
-comes from `rng`: a `np.random.Generator`, an int seed, or None for fresh entropy, so
-`kaiming_uniform_(w, rng=0)` is reproducible without any global seed.
+comes from `rng`: a `np.random.Generator`, an int seed, or None for the engine's
+generator (`autograd_core.random.generator()`), so `kaiming_uniform_(w, rng=0)` is
+reproducible without any global seed, and after `autograd_core.manual_seed(s)` so is
+every draw that passes no `rng`.
 
 For a weight of shape (out, in, *kernel): fan_in = in * prod(kernel) and
 fan_out = out * prod(kernel).
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.random import resolve
 from autograd_core.tensor import Tensor, lock
 
 Rng = np.random.Generator | int | None
@@ -77,7 +80,7 @@ def _fill(tensor: Tensor, values: Any, caller: str) -> Tensor:
 
 
 def _rng(rng: Rng) -> np.random.Generator:
-    return np.random.default_rng(rng)
+    return resolve(rng)
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, rng: Rng = None) -> Tensor:

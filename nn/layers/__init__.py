@@ -16,7 +16,8 @@ be exchanged with it: `Linear.weight` is (out_features, in_features), `Conv2d.we
 kaiming_uniform_(a=sqrt(5)) and biases as U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
 Parameters are float32 by default (as in PyTorch); pass `dtype=np.float64` (or call
 `.double()`) for gradient checks. Layers with random initialisation or behaviour take
-`rng`: a `np.random.Generator`, an int seed, or None for fresh entropy.
+`rng`: a `np.random.Generator`, an int seed, or None for the engine's generator, so
+that after `autograd_core.manual_seed(s)` initialisation and dropout repeat exactly.
 """
 
 from ._base import Layer

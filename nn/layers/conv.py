@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.random import resolve
 from autograd_core.tensor import Tensor
 from ops.windows import pair
 
@@ -58,7 +59,7 @@ class _ConvNd(Layer):
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: Rng = None) -> None:
-        reset_weight_and_bias(self.weight, self.bias, np.random.default_rng(rng))
+        reset_weight_and_bias(self.weight, self.bias, resolve(rng))
 
     def extra_repr(self) -> str:
         text = (

@@ -1,11 +1,10 @@
-"""Dropout, calling `nn.functional.dropout` with the layer's own random Generator."""
+"""Dropout, calling `nn.functional.dropout`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
+from autograd_core.random import resolve
 from autograd_core.tensor import Tensor
 
 from .. import functional as F
@@ -15,14 +14,18 @@ from ._base import Layer, Rng
 
 class Dropout(Layer):
     """In training mode, zero each element with probability p and scale the rest by
-    1 / (1 - p); in eval mode, the identity. `rng` seeds the layer's own Generator."""
+    1 / (1 - p); in eval mode, the identity.
+
+    The masks come from `rng` when it is given (a Generator, or a seed for the layer's
+    own Generator), else from the engine's generator at each call, as PyTorch draws from
+    its global one: after `autograd_core.manual_seed(s)` the masks repeat."""
 
     _function = "dropout"
 
     def __init__(self, p: float = 0.5, *, rng: Rng = None) -> None:
         super().__init__()
         self.p = probability(p, self._function)
-        self.rng = np.random.default_rng(rng)
+        self.rng = None if rng is None else resolve(rng)
 
     def forward(self, x: Any) -> Tensor:
         return F.dropout(x, self.p, training=self.training, rng=self.rng)

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core.random import resolve
 from autograd_core.tensor import Tensor
 
 from .. import functional as F
@@ -40,7 +41,7 @@ class Linear(Layer):
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng: Rng = None) -> None:
-        reset_weight_and_bias(self.weight, self.bias, np.random.default_rng(rng))
+        reset_weight_and_bias(self.weight, self.bias, resolve(rng))
 
     def forward(self, x: Any) -> Tensor:
         return F.linear(x, self.weight, self.bias)
