@@ -129,3 +129,43 @@ def test_joining_many_inputs_runs_one_vjp_for_all_of_them(join, monkeypatch):
     (out * np.arange(out.size).reshape(out.shape)).sum().backward()
     assert len(calls) == 1
     assert [leaves[k].grad.item() for k in (0, 7, 19_999)] == [0.0, 7.0, 19_999.0]
+
+
+def _train(table: Tensor, seed: int, steps: int) -> list[np.ndarray]:
+    """One small model trained on rows of a frozen, shared embedding table."""
+    import nn
+
+    rng = np.random.default_rng(seed)
+    model = nn.Linear(8, 1, rng=np.random.default_rng(seed + 100))
+    opt = nn.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    target = rng.normal(size=(16, 1))
+    for _ in range(steps):
+        rows = table[rng.integers(0, table.shape[0], 16)]
+        loss = ((model(rows) - target) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return [p.numpy().copy() for p in model.parameters()] + [
+        p.grad.numpy().copy() for p in model.parameters()
+    ]
+
+
+def test_eight_threads_training_separate_models_on_one_frozen_table_stay_exact():
+    table = Tensor(np.random.default_rng(0).normal(size=(50, 8)))  # shared, frozen
+    results: dict[int, list[np.ndarray]] = {}
+    barrier = threading.Barrier(8)
+
+    def work(seed: int) -> None:
+        barrier.wait()
+        results[seed] = _train(table, seed, 500)
+
+    threads = [threading.Thread(target=work, args=(seed,)) for seed in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == list(range(8))
+    for seed in range(8):  # the same training alone, in this thread: bit for bit
+        for got, alone in zip(results[seed], _train(table, seed, 500), strict=True):
+            np.testing.assert_array_equal(got, alone)
+    assert table.grad is None and not table.requires_grad
