@@ -167,7 +167,7 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
 
-def _f(value: Any) -> float:
+def _as_float(value: Any) -> float:
     """A hyper-parameter as a Python float, so float32 arithmetic stays float32."""
     return float(value)
 
@@ -213,8 +213,8 @@ class SGD(Optimizer):
     def _update(
         self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> np.ndarray:
-        lr, momentum = _f(group["lr"]), _f(group["momentum"])
-        weight_decay = _f(group["weight_decay"])
+        lr, momentum = _as_float(group["lr"]), _as_float(group["momentum"])
+        weight_decay = _as_float(group["weight_decay"])
         if weight_decay:
             g = g + weight_decay * w
         if momentum:
@@ -222,7 +222,7 @@ class SGD(Optimizer):
             if buf is None:
                 buf = np.array(g)
             else:
-                buf = momentum * buf + (1 - _f(group["dampening"])) * g
+                buf = momentum * buf + (1 - _as_float(group["dampening"])) * g
             state["momentum_buffer"] = buf
             g = g + momentum * buf if group["nesterov"] else buf
         step = g * -lr  # a new array, so the sum can go into it: one allocation a step
@@ -284,8 +284,8 @@ class Adam(Optimizer):
     def _update(
         self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> np.ndarray:
-        lr, eps, weight_decay = _f(group["lr"]), _f(group["eps"]), _f(group["weight_decay"])
-        b1, b2 = (_f(b) for b in group["betas"])
+        lr, eps, weight_decay = _as_float(group["lr"]), _as_float(group["eps"]), _as_float(group["weight_decay"])
+        b1, b2 = (_as_float(b) for b in group["betas"])
         if weight_decay:
             if self._decoupled:
                 w = w * (1 - lr * weight_decay)

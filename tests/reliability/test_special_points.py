@@ -72,7 +72,7 @@ STATED: dict[str, dict[float, float]] = {
 }
 
 
-def _f(fn: Callable[..., Any], *xs: Any) -> np.ndarray:
+def _forward(fn: Callable[..., Any], *xs: Any) -> np.ndarray:
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return np.asarray(fn(*[Tensor(np.asarray(x, dtype=np.float64)) for x in xs]).numpy())
@@ -175,7 +175,7 @@ def test_unary_vjp_at_special_points(name):
     fn = UNARY[name]
     g = _vjp(fn, [POINTS], 0)
     assert g.shape == POINTS.shape
-    _check(name, g, lambda x: _f(fn, x), POINTS)
+    _check(name, g, lambda x: _forward(fn, x), POINTS)
 
 
 PAIRS = np.array(
@@ -200,9 +200,9 @@ def test_binary_vjp_at_special_points(name, index):
         zero_base = np.flatnonzero((a == 0) & np.isfinite(b))
         documented.update({int(k): (0.0 if b[k] >= 0 else -np.inf) for k in zero_base})
     if index == 0:
-        _check(f"{name}:a", g, lambda x: _f(fn, x, b), a, documented)
+        _check(f"{name}:a", g, lambda x: _forward(fn, x, b), a, documented)
     else:
-        _check(f"{name}:b", g, lambda x: _f(fn, a, x), b, documented)
+        _check(f"{name}:b", g, lambda x: _forward(fn, a, x), b, documented)
 
 
 @pytest.mark.parametrize("name", ["maximum", "minimum"])
