@@ -284,7 +284,11 @@ class Adam(Optimizer):
     def _update(
         self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> np.ndarray:
-        lr, eps, weight_decay = _as_float(group["lr"]), _as_float(group["eps"]), _as_float(group["weight_decay"])
+        lr, eps, weight_decay = (
+            _as_float(group["lr"]),
+            _as_float(group["eps"]),
+            _as_float(group["weight_decay"]),
+        )
         b1, b2 = (_as_float(b) for b in group["betas"])
         if weight_decay:
             if self._decoupled:

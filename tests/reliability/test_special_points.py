@@ -240,8 +240,8 @@ def test_reductions_over_size_1_axes_match_differences(name, shape, axis):
         up, down = flat.copy(), flat.copy()
         up[k] += eps
         down[k] -= eps
-        f_up = _f(lambda t: fn(t, axis=axis), up.reshape(shape)).sum()
-        f_down = _f(lambda t: fn(t, axis=axis), down.reshape(shape)).sum()
+        f_up = _forward(lambda t: fn(t, axis=axis), up.reshape(shape)).sum()
+        f_down = _forward(lambda t: fn(t, axis=axis), down.reshape(shape)).sum()
         numeric[k] = (f_up - f_down) / (2 * eps)
     np.testing.assert_allclose(g.reshape(-1), numeric, rtol=1e-5, atol=1e-6)
 
