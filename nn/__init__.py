@@ -1,7 +1,8 @@
 """nn: layers, modules, losses, initialisation, optimisers, data loading, checkpoints.
 
 - `nn.functional` (also `import nn.functional as F`): the layers as functions of Tensors;
-- `nn.Module`, `nn.Parameter`, `nn.Sequential`, `nn.ModuleList` (`module.py`);
+- `nn.Module`, `nn.Parameter`, `nn.Sequential`, `nn.ModuleList`, `nn.ModuleDict`
+  (`module.py`);
 - the layers as Modules: `nn.Linear`, `nn.Conv2d`, `nn.BatchNorm2d`, ... (`layers/`, one
   file per file of `functional/`);
 - `nn.init`, `nn.optim`, `nn.data.DataLoader`;
@@ -11,6 +12,9 @@
 
 from . import data, functional, init, optim
 from .layers import (
+    ELU,
+    GELU,
+    SELU,
     Abs,
     AvgPool2d,
     AvgUnpool2d,
@@ -26,25 +30,37 @@ from .layers import (
     EuclideanLoss,
     Flatten,
     GramMatrix,
+    Hardtanh,
     Identity,
     InstanceNorm2d,
     LayerNorm,
     LeakyReLU,
     Linear,
+    LogSigmoid,
     LogSoftmax,
     MaxPool2d,
     MaxUnpool2d,
+    Mish,
     MSELoss,
     NLLLoss,
     Pad,
     Power,
     ReLU,
     Sigmoid,
+    SiLU,
     Softmax,
+    Softplus,
+    Softsign,
     Tanh,
     TotalVariation,
 )
-from .module import Module, ModuleList, Parameter, Sequential
+from .module import (
+    Module,
+    ModuleDict,
+    ModuleList,
+    Parameter,
+    Sequential,
+)
 from .serialization import StateDictError, load, save
 
 __all__ = [
@@ -60,28 +76,39 @@ __all__ = [
     "Crop",
     "CrossEntropyLoss",
     "Dropout",
+    "ELU",
     "EuclideanLoss",
     "Flatten",
+    "GELU",
     "GramMatrix",
+    "Hardtanh",
     "Identity",
     "InstanceNorm2d",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
     "MaxPool2d",
     "MaxUnpool2d",
+    "Mish",
     "Module",
+    "ModuleDict",
     "ModuleList",
     "NLLLoss",
     "Pad",
     "Parameter",
     "Power",
     "ReLU",
+    "SELU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softplus",
+    "Softsign",
+    "StateDictError",
     "Tanh",
     "TotalVariation",
     "data",
@@ -90,5 +117,4 @@ __all__ = [
     "load",
     "optim",
     "save",
-    "StateDictError",
 ]

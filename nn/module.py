@@ -1,4 +1,5 @@
-"""`Parameter`, `Module`, `Sequential` and `ModuleList`: the containers layers live in.
+"""`Parameter`, `Module`, `Sequential`, `ModuleList` and `ModuleDict`: the containers
+layers live in.
 
 A `Module` registers what is assigned to its attributes: a `Parameter` goes to
 `_parameters`, a `Module` to `_modules`, and an array registered with
@@ -407,17 +408,37 @@ class Sequential(Module):
 
 
 class ModuleList(Module):
-    """A list of modules that registers them (`ModuleList([Linear(4, 4) for _ in ...])`);
-    it has no forward of its own."""
+    """A list of modules that registers them (`ModuleList([Linear(4, 4) for _ in ...])`,
+    named "0", "1", ...); it has no forward of its own. Supports `append`, `extend`,
+    `insert`, indexing (a slice gives a ModuleList), assignment to an index, `del`,
+    `len()` and iteration, as PyTorch's."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
-        for module in modules or ():
-            self.append(module)
+        if modules is not None:
+            self.extend(modules)
 
     def append(self, module: Module) -> ModuleList:
         self.add_module(str(len(self)), _checked(module, "ModuleList", len(self)))
         return self
+
+    def extend(self, modules: Iterable[Module]) -> ModuleList:
+        if isinstance(modules, Module) and not isinstance(modules, (ModuleList, Sequential)):
+            raise TypeError(
+                "ModuleList.extend takes an iterable of modules; got a single "
+                f"{type(modules).__name__}. Use append for one module."
+            )
+        for module in modules:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> None:
+        items = list(self._modules.values())
+        items.insert(index, _checked(module, "ModuleList", index))  # list.insert's rules
+        self._renumber(items)
+
+    def _renumber(self, items: list[Module]) -> None:
+        _register_in_order(self, [(str(i), module) for i, module in enumerate(items)])
 
     def __len__(self) -> int:
         return len(self._modules)
@@ -425,8 +446,99 @@ class ModuleList(Module):
     def __iter__(self) -> Iterator[Module]:
         return iter(list(self._modules.values()))
 
-    def __getitem__(self, index: int) -> Module:
-        return list(self._modules.values())[_position(index, len(self), "ModuleList")]
+    def __getitem__(self, index: int | slice) -> Any:
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            return ModuleList(items[index])
+        return items[_position(index, len(items), "ModuleList")]
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        items = list(self._modules.values())
+        items[_position(index, len(items), "ModuleList")] = _checked(module, "ModuleList", index)
+        self._renumber(items)
+
+    def __delitem__(self, index: int | slice) -> None:
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            del items[index]
+        else:
+            del items[_position(index, len(items), "ModuleList")]
+        self._renumber(items)
+
+
+class ModuleDict(Module):
+    """A dict of modules that registers them under their keys (`ModuleDict({"enc":
+    Linear(4, 8), "dec": Linear(8, 4)})`, parameters named "enc.weight", ...), in
+    insertion order; no forward of its own. Supports indexing by key, assignment, `del`,
+    `in`, `len()`, iteration over the keys, `keys() values() items() update() pop()
+    clear()`, as PyTorch's."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if modules is not None:
+            self.update(modules)
+
+    def __getitem__(self, key: str) -> Module:
+        if key not in self._modules:
+            raise KeyError(f"ModuleDict has no module {key!r}; its keys are {list(self._modules)}.")
+        return self._modules[key]
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        module = _checked(module, "ModuleDict", key)
+        if key in self._modules:  # replaced where it stands, as in a dict
+            _register_in_order(self, [(k, module if k == key else m) for k, m in self.items()])
+        else:
+            self.add_module(key, module)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # noqa: B018 - raises the KeyError that names the keys
+        del self._modules[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._modules
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def keys(self) -> list[str]:
+        return list(self._modules)
+
+    def values(self) -> list[Module]:
+        return list(self._modules.values())
+
+    def items(self) -> list[tuple[str, Module]]:
+        return list(self._modules.items())
+
+    def update(self, modules: Mapping[str, Module] | Iterable[Any]) -> None:
+        """Add (or replace) modules from a mapping or an iterable of (key, module) pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for entry in pairs:
+            try:
+                key, module = entry
+            except (TypeError, ValueError):
+                raise TypeError(
+                    "ModuleDict.update takes a mapping or (key, module) pairs; got an entry "
+                    f"{entry!r}."
+                ) from None
+            self[key] = module
+
+    def pop(self, key: str) -> Module:
+        module = self[key]
+        del self[key]
+        return module
+
+    def clear(self) -> None:
+        self._modules.clear()
+
+
+def _register_in_order(container: Module, entries: list[tuple[str, Module]]) -> None:
+    """Register `entries` as the container's only children, in this order."""
+    container._modules.clear()
+    for key, module in entries:
+        container.add_module(key, module)
 
 
 def _position(index: Any, n: int, owner: str) -> int:

@@ -5,7 +5,8 @@ of a gradient) comes from the engine. A few call a fused `ops` primitive instead
 docstrings say which), because as compositions they are slow: one graph node each, with
 its vjps written in terms of operators and ops, so gradients of gradients still work.
 
-- `activations.py`: relu leaky_relu tanh sigmoid abs power softplus softmax log_softmax;
+- `activations.py`: relu leaky_relu tanh sigmoid abs power softplus softmax log_softmax
+  gelu silu elu selu softsign hardtanh log_sigmoid mish;
 - `conv.py`: conv2d conv_transpose2d (im2col view + one batched matmul; col2im);
 - `pooling.py`: max_pool2d max_unpool2d avg_pool2d avg_unpool2d;
 - `normalization.py`: instance_norm batch_norm layer_norm;
@@ -22,13 +23,21 @@ formula and the derivative the composition amounts to.
 
 from .activations import (
     abs,
+    elu,
+    gelu,
+    hardtanh,
     leaky_relu,
+    log_sigmoid,
     log_softmax,
+    mish,
     power,
     relu,
+    selu,
     sigmoid,
+    silu,
     softmax,
     softplus,
+    softsign,
     tanh,
 )
 from .conv import conv2d, conv_transpose2d
@@ -59,23 +68,31 @@ __all__ = [
     "crop",
     "cross_entropy",
     "dropout",
+    "elu",
     "euclidean_loss",
+    "gelu",
     "gram_matrix",
+    "hardtanh",
     "instance_norm",
     "layer_norm",
     "leaky_relu",
     "linear",
+    "log_sigmoid",
     "log_softmax",
     "max_pool2d",
     "max_unpool2d",
+    "mish",
     "mse_loss",
     "nll_loss",
     "pad",
     "power",
     "relu",
+    "selu",
     "sigmoid",
+    "silu",
     "softmax",
     "softplus",
+    "softsign",
     "tanh",
     "total_variation",
 ]

@@ -32,6 +32,16 @@ def positive_int(value: Any, what: str, fn: str) -> int:
     return int(value)
 
 
+def real_number(value: Any, what: str, fn: str) -> float:
+    """`value` as a float, checked to be a real number (not a bool); the errors name `fn`
+    and the argument `what`. Activation and loss settings use it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{fn}: {what} must be a real number; got {type(value).__name__} {value!r}."
+        )
+    return float(value)
+
+
 def probability(p: Any, fn: str) -> float:
     """`p` checked to be a number in [0, 1]."""
     if isinstance(p, bool) or not isinstance(p, numbers.Real):

@@ -1,5 +1,7 @@
 """Elementwise activations. Each is an `ops` primitive or a short composition of them,
-so its derivative is the engine's; the docstrings give the derivative it amounts to."""
+so its derivative is the engine's; the docstrings give the derivative it amounts to.
+Settings, constants and the choice at kinks follow PyTorch (gelu's two forms, selu's
+constants, softplus' threshold, hardtanh's zero gradient at its bounds)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ import ops
 from autograd_core import Tensor
 from ops.reductions import max_shift
 
-from ._utils import TensorLike, as_tensor
+from ._special import normal_cdf
+from ._utils import TensorLike, as_tensor, real_number
 
 
 def relu(x: TensorLike) -> Tensor:
@@ -58,16 +61,35 @@ def power(x: TensorLike, power: float, scale: float = 1.0, shift: float = 0.0) -
     return ops.power(base, power)
 
 
-def softplus(x: TensorLike) -> Tensor:
+def log1p_exp(x: Tensor) -> Tensor:
     """log(1 + e^x), stable for any x; d/dx = sigmoid(x).
 
     Written as log(e^0 + e^x) with the constant shift c = max(x, 0) taken out:
     c + log(e^-c + e^(x - c)). Both exponents are <= 0 and one of them is 0, so the
     log's argument lies in [1, 2]; c is a constant, so the derivative is exact at every
     x, including x = 0 (a relu/abs composition would get 0 there instead of 1/2)."""
-    x = as_tensor(x)
     c = np.maximum(x.data, 0)  # a constant: not part of the graph
     return ops.log(ops.exp(-c) + ops.exp(x - c)) + c
+
+
+def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (PyTorch's
+    softplus, which reverts to the identity there for speed; the two differ by less
+    than e^-threshold / beta).
+
+    Stable for any x (see `log1p_exp`); d/dx = sigmoid(beta x), and 1 above the
+    threshold."""
+    fn = "softplus"
+    beta = real_number(beta, "beta", fn)
+    threshold = real_number(threshold, "threshold", fn)
+    if beta == 0:
+        raise ValueError(f"{fn}: beta must not be 0 (the function divides by it); got {beta}.")
+    x = as_tensor(x)
+    z = x if beta == 1 else x * beta
+    soft = log1p_exp(z) if beta == 1 else log1p_exp(z) / beta
+    if threshold == np.inf:
+        return soft
+    return ops.where(z.data > threshold, x, soft)
 
 
 def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
@@ -94,3 +116,88 @@ def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     if z.size == 0:
         return z  # an empty axis: nothing to normalise (and no log of an empty sum)
     return z - ops.log(ops.sum(ops.exp(z), axis=axis, keepdims=True))
+
+
+def _real_settings(fn: str, **values: float) -> list[float]:
+    return [real_number(v, name, fn) for name, v in values.items()]
+
+
+SQRT_2_OVER_PI = 0.7978845608028654  # sqrt(2 / pi)
+
+
+def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit, x Phi(x) with Phi the standard normal CDF.
+
+    approximate="none": Phi(x) = (1 + erf(x / sqrt 2)) / 2, so
+    d/dx = Phi(x) + x e^(-x^2 / 2) / sqrt(2 pi); Phi is a composition of ops accurate to
+    float64 precision in both tails (`_special.normal_cdf`).
+    approximate="tanh": Phi(x) ~ (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2, as
+    PyTorch's `approximate="tanh"`."""
+    fn = "gelu"
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"{fn}: approximate must be 'none' or 'tanh'; got {approximate!r}.")
+    x = as_tensor(x)
+    if approximate == "tanh":
+        inner = (x + 0.044715 * (x * x * x)) * SQRT_2_OVER_PI
+        return x * (0.5 * (ops.tanh(inner) + 1))
+    return x * normal_cdf(x)
+
+
+def silu(x: TensorLike) -> Tensor:
+    """x sigmoid(x) (the swish); d/dx = s (1 + x (1 - s)), s = sigmoid(x)."""
+    x = as_tensor(x)
+    return x * ops.sigmoid(x)
+
+
+def _negative_part(x: Tensor) -> Tensor:
+    """x where x <= 0, else 0, so that e^x of it never overflows; the gradient passes
+    where x <= 0 (the side PyTorch's elu takes at 0)."""
+    return ops.where(x.data > 0, 0.0, x)
+
+
+def elu(x: TensorLike, alpha: float = 1.0) -> Tensor:
+    """x for x > 0, alpha (e^x - 1) for x <= 0; d/dx = 1 for x > 0, alpha e^x for
+    x <= 0 (so alpha at 0, as PyTorch)."""
+    (alpha,) = _real_settings("elu", alpha=alpha)
+    x = as_tensor(x)
+    return ops.where(x.data > 0, x, (ops.exp(_negative_part(x)) - 1) * alpha)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x: TensorLike) -> Tensor:
+    """scale * elu(x, alpha) with PyTorch's (and Klambauer et al.'s) constants
+    alpha = 1.6732632423543772, scale = 1.0507009873554805."""
+    return elu(x, SELU_ALPHA) * SELU_SCALE
+
+
+def softsign(x: TensorLike) -> Tensor:
+    """x / (1 + |x|); d/dx = 1 / (1 + |x|)^2."""
+    x = as_tensor(x)
+    return x / (ops.abs(x) + 1)
+
+
+def hardtanh(x: TensorLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """x clipped to [min_val, max_val]; d/dx = 1 strictly inside and 0 outside and at
+    the bounds (as PyTorch; `ops.clip` would pass the gradient at the bounds)."""
+    fn = "hardtanh"
+    lo, hi = _real_settings(fn, min_val=min_val, max_val=max_val)
+    if not lo <= hi:
+        raise ValueError(f"{fn}: need min_val <= max_val; got min_val={lo}, max_val={hi}.")
+    x = as_tensor(x)
+    inside = (x.data > lo) & (x.data < hi)
+    return ops.where(inside, x, np.clip(x.data, lo, hi).astype(x.dtype, copy=False))
+
+
+def log_sigmoid(x: TensorLike) -> Tensor:
+    """log(sigmoid(x)) = -log(1 + e^-x), stable for any x; d/dx = 1 - sigmoid(x)."""
+    return -log1p_exp(-as_tensor(x))
+
+
+def mish(x: TensorLike) -> Tensor:
+    """x tanh(softplus(x)) (Misra), softplus without a threshold;
+    d/dx = tanh(sp) + x sigmoid(x) (1 - tanh(sp)^2), sp = softplus(x)."""
+    x = as_tensor(x)
+    return x * ops.tanh(log1p_exp(x))

@@ -20,7 +20,7 @@ import ops
 from autograd_core import Tensor
 
 from ._utils import TensorLike, as_tensor, check_reduction, reduce, same_shape
-from .activations import log_softmax, softplus
+from .activations import log1p_exp, log_softmax
 
 _LOG_FLOOR = math.exp(-100.0)  # BCE clamps log(p) at -100, as PyTorch does
 
@@ -157,13 +157,13 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """binary_cross_entropy(sigmoid(z), y) computed stably as softplus(z) - y z, reduced.
 
-    softplus(z) = log(1 + e^z) is evaluated with a constant shift (see `softplus`), so
+    softplus(z) = log(1 + e^z) is evaluated with a constant shift (see `log1p_exp`), so
     logits of any magnitude give finite values; dE/dz = sigmoid(z) - y, exact at z = 0."""
     fn = "binary_cross_entropy_with_logits"
     check_reduction(reduction, fn)
     z, y = as_tensor(z), as_tensor(y)
     same_shape(z, y, fn, "logits and targets")
-    return reduce(softplus(z) - y * z, reduction, fn)
+    return reduce(log1p_exp(z) - y * z, reduction, fn)
 
 
 def total_variation(x: TensorLike, eps: float = 0.0) -> Tensor:

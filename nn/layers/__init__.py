@@ -21,7 +21,26 @@ that after `autograd_core.manual_seed(s)` initialisation and dropout repeat exac
 """
 
 from ._base import Layer
-from .activations import Abs, Identity, LeakyReLU, LogSoftmax, Power, ReLU, Sigmoid, Softmax, Tanh
+from .activations import (
+    ELU,
+    GELU,
+    SELU,
+    Abs,
+    Hardtanh,
+    Identity,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    Power,
+    ReLU,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
 from .linear import GramMatrix, Linear
@@ -51,25 +70,34 @@ __all__ = [
     "Crop",
     "CrossEntropyLoss",
     "Dropout",
+    "ELU",
     "EuclideanLoss",
     "Flatten",
+    "GELU",
     "GramMatrix",
+    "Hardtanh",
     "Identity",
     "InstanceNorm2d",
     "Layer",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
+    "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
     "MaxPool2d",
     "MaxUnpool2d",
+    "Mish",
     "NLLLoss",
     "Pad",
     "Power",
     "ReLU",
+    "SELU",
+    "SiLU",
     "Sigmoid",
     "Softmax",
+    "Softplus",
+    "Softsign",
     "Tanh",
     "TotalVariation",
 ]
