@@ -75,3 +75,15 @@ def test_notebook_runs_and_saved_outputs_hold_images(path, monkeypatch):
     executed = run_notebooks.execute(path, timeout=120)  # raises CellExecutionError on error
     assert not [o for o in _outputs(executed) if o.output_type == "error"]
     assert _images(executed) > 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_saved_notebooks_hold_nothing_that_changes_between_runs(path):
+    """No memory address, timestamp or measured time in what is saved, so re-running
+    an unchanged notebook leaves it unchanged in git."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r" at 0x[0-9a-f]{6,}", text)
+    assert '"execution"' not in text and "iopub." not in text
+    assert not re.search(r"\b\d+(\.\d+)? ?(s|ms|µs|us)\b[;,)]", text.replace("\\n", " "))
