@@ -11,6 +11,7 @@ its vjps written in terms of operators and ops, so gradients of gradients still 
 - `pooling.py`: max_pool2d max_unpool2d avg_pool2d avg_unpool2d;
 - `normalization.py`: instance_norm batch_norm layer_norm;
 - `dropout.py`: dropout;
+- `embedding.py`: embedding one_hot;
 - `restructure.py`: pad crop;
 - `losses.py`: euclidean_loss mse_loss nll_loss cross_entropy binary_cross_entropy
   binary_cross_entropy_with_logits total_variation;
@@ -42,6 +43,7 @@ from .activations import (
 )
 from .conv import conv2d, conv_transpose2d
 from .dropout import dropout
+from .embedding import embedding, one_hot
 from .linear import gram_matrix, linear
 from .losses import (
     binary_cross_entropy,
@@ -69,6 +71,7 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "elu",
+    "embedding",
     "euclidean_loss",
     "gelu",
     "gram_matrix",
@@ -84,6 +87,7 @@ __all__ = [
     "mish",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "pad",
     "power",
     "relu",

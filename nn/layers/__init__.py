@@ -43,6 +43,7 @@ from .activations import (
 )
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
+from .embedding import Embedding
 from .linear import GramMatrix, Linear
 from .losses import (
     BCELoss,
@@ -71,6 +72,7 @@ __all__ = [
     "CrossEntropyLoss",
     "Dropout",
     "ELU",
+    "Embedding",
     "EuclideanLoss",
     "Flatten",
     "GELU",
