@@ -57,7 +57,7 @@ def backpropagate(
                 continue  # a leaf: nothing further back
             args = graph_args(tensor) if create_graph else node.saved
             joint = node.joint_vjp(g, args) if node.op.joint else None
-            for i, parent in enumerate(node.parents):
+            for i, parent in enumerate(node):  # a node's items are its parents
                 if parent is None:
                     continue  # this input needs no gradient
                 raw = node.vjp(i, g, args) if joint is None else joint[i]
