@@ -66,7 +66,7 @@ def backpropagate(
                     observe(tensor, i, parent, raw, c)
                 table[parent] = table[parent] + c if parent in table else c
             if not retain_graph:
-                node.saved = node.params = None  # free what the vjps read
+                node.release()  # its saved values, and its hold on the intermediates
 
 
 def backward(

@@ -12,8 +12,11 @@ elements have `_node` and `requires_grad`.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
+
+import numpy as np
 
 Vjp = Callable[..., Any]
 
@@ -30,7 +33,18 @@ class Node(list):
     A list, so that a node is a single object however many parents it has: every op
     makes one, and the garbage collector's work grows with the number of objects."""
 
-    __slots__ = ("op", "saved", "params", "scope", "origin")
+    __slots__ = (
+        "op",
+        "saved",
+        "params",
+        "scope",
+        "origin",
+        "name",
+        "shape",
+        "dtype",
+        "tensor",
+        "_view",
+    )
 
     def __init__(
         self,
@@ -47,11 +61,42 @@ class Node(list):
         self.params = params  # keyword constants of the call, or None
         self.scope = scope  # the nn.Modules whose forward made it, outermost first
         self.origin = origin  # the line of user code, under detect_anomaly()
+        self.tensor: Any = None  # once freed: a weak reference to the tensor it made
+        self._view: Freed | None = None  # how a freed node stands in for that tensor
 
     @property
     def parents(self) -> list[Any]:
-        """One per input of the op: the Tensor, or None where no gradient is needed."""
-        return self
+        """One per input of the op: the Tensor, or None where no gradient is needed.
+        Once backward has freed the node, an intermediate input is a `Freed`."""
+        if self.saved is not None:
+            return self
+        return [p.stand_in() if type(p) is Node else p for p in self]
+
+    def release(self) -> None:
+        """What backward does once this node has sent its gradients: drop the saved
+        values and constants, and hold each intermediate input only through its node
+        (its op, name, shape and dtype, and a weak reference to the tensor, which is
+        used for as long as someone else holds it). A tensor kept after backward,
+        such as a loss appended to a list, then holds its own value and the structure
+        of its graph, not every activation behind it. Leaves (parameters and inputs)
+        stay as they are."""
+        self.saved = self.params = None
+        for i, p in enumerate(self):
+            if p is not None and type(p) is not Node and p._node is not None:
+                node = p._node
+                if node.tensor is None:
+                    node.name, node.shape, node.dtype = p.name, p._data.shape, p._data.dtype
+                    node.tensor = weakref.ref(p)
+                self[i] = node
+
+    def stand_in(self) -> Any:
+        """The tensor this node made, while someone holds it; else a `Freed` view."""
+        t = self.tensor() if self.tensor is not None else None
+        if t is not None:
+            return t
+        if self._view is None:
+            self._view = Freed(self)
+        return self._view
 
     def __repr__(self) -> str:
         return f"<node of {self.op.name}: {len(self)} inputs>"
@@ -72,6 +117,54 @@ class Node(list):
         """Every input's vjp at once, for an op declared with one joint vjp (ops with
         many inputs, whose backward then stays linear in their number)."""
         return self.op.vjps[0](g, *args, **(self.params or {}))
+
+
+class Freed:
+    """An intermediate tensor of a graph that backward has freed: what drawings and
+    `explain` need to show where it was (its node, op, name, shape and dtype), without
+    its values."""
+
+    __slots__ = ("_node",)
+    requires_grad = True
+    is_leaf = False
+    grad = None
+    _hooks = None
+    _retains_grad = False
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    @property
+    def op(self) -> str:
+        return self._node.op.name
+
+    @property
+    def name(self) -> str | None:
+        return self._node.name
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._node.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._node.dtype
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def _data(self) -> np.ndarray:
+        """A stand-in of the right shape and dtype (one element of memory): no values."""
+        return np.broadcast_to(np.zeros((), self.dtype), self.shape)
+
+    def __repr__(self) -> str:
+        return f"<freed result of {self.op}, shape {self.shape}>"
 
 
 def freed_error(tensor: Any) -> RuntimeError:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..graph import Freed
 from ..tensor import Tensor
 from . import text
 from .layout import Edge, Layout, Node, Path, plan
@@ -332,14 +333,17 @@ def _tensor_node(node: Node, layout: Layout, view: _View) -> str:
         rows.append(f"<B>{_html(title)}</B>")
     dims = f"{text.shape_text(t._data.shape)} {t._data.dtype}"
     rows.append(f'<FONT POINT-SIZE="9" COLOR="#566573">{_html(dims)}</FONT>')
-    if o.show_values:
+    freed = isinstance(t, Freed)
+    if freed:
+        rows.append('<FONT POINT-SIZE="9" COLOR="#909497">values freed by backward</FONT>')
+    elif o.show_values:
         v = text.value_text(t._data, o.max_value_size)
         if v is not None:
             rows.append(f"data {_html(v)}")
     g = view.grad(t) if o.show_grads or view.trace is not None else None
     if o.show_grads:
         rows.extend(_grad_rows(t, g, view))
-    bad = [f"{text.nonfinite(t._data)} in value"] if text.nonfinite(t._data) else []
+    bad = [f"{text.nonfinite(t._data)} in value"] if not freed and text.nonfinite(t._data) else []
     if g is not None and text.nonfinite(g):
         bad.append(f"{text.nonfinite(g)} in grad")
     fill = LEAF if t.is_leaf and t.requires_grad else PLAIN
