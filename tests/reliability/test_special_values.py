@@ -169,3 +169,37 @@ def test_eight_threads_training_separate_models_on_one_frozen_table_stay_exact()
         for got, alone in zip(results[seed], _train(table, seed, 500), strict=True):
             np.testing.assert_array_equal(got, alone)
     assert table.grad is None and not table.requires_grad
+
+
+def test_a_loss_kept_after_backward_holds_only_its_own_value():
+    """`losses.append(loss)` for every step: each kept loss holds its value and the
+    structure of its graph (a node per op), not the activations behind it."""
+    import tracemalloc
+
+    import nn
+
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(32, 64), nn.ReLU(), nn.Linear(64, 10))
+    x, target = rng.normal(size=(64, 32)), rng.integers(0, 10, 64)
+    losses = []
+
+    def step() -> None:
+        loss = F.cross_entropy(model(x), target)
+        model.zero_grad()
+        loss.backward()
+        losses.append(loss)
+
+    for _ in range(20):
+        step()
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(200):
+        step()
+    per_step = (tracemalloc.get_traced_memory()[0] - before) / 200
+    tracemalloc.stop()
+    activations = 64 * (64 + 64 + 10 + 10) * 8  # one step's activations, in bytes
+    assert per_step < activations / 10, f"{per_step:.0f} bytes kept per step"
+    h = model[0](x)  # a tensor the user holds stays itself in the freed graph
+    y = F.relu(h).sum()
+    y.backward()
+    assert y._node.parents[0]._node.parents[0] is h
