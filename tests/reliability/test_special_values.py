@@ -203,3 +203,57 @@ def test_a_loss_kept_after_backward_holds_only_its_own_value():
     y = F.relu(h).sum()
     y.backward()
     assert y._node.parents[0]._node.parents[0] is h
+
+
+@pytest.mark.parametrize("shape_in, shape_w", [((2, 0), (3, 0)), ((2, 4), (0, 4))])
+def test_linear_with_zero_input_or_output_features(shape_in, shape_w):
+    x = Tensor(np.ones(shape_in), requires_grad=True)
+    w = Tensor(np.ones(shape_w), requires_grad=True)
+    b = Tensor(np.zeros(shape_w[0]), requires_grad=True)
+    y = F.linear(x, w, b)
+    assert y.shape == (shape_in[0], shape_w[0])
+    (y.sum() + 0.0).backward()
+    assert x.grad.shape == shape_in and w.grad.shape == shape_w
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros(shape_in))
+    np.testing.assert_array_equal(b.grad.numpy(), np.full(shape_w[0], shape_in[0]))
+
+
+@pytest.mark.parametrize("f", [F.softmax, F.log_softmax], ids=["softmax", "log_softmax"])
+def test_softmax_over_an_empty_axis_a_bad_axis_and_tuple_axes(f):
+    x = Tensor(np.ones((3, 0)), requires_grad=True)
+    y = f(x)
+    assert y.shape == (3, 0)
+    y.sum().backward()
+    assert x.grad.shape == (3, 0)
+    with pytest.raises(np.exceptions.AxisError, match=rf"{f.__name__}: axis=3 does not fit"):
+        f(np.ones((2, 3)), axis=3)
+    z = np.arange(6.0).reshape(2, 3)
+    expected = np.exp(z) / np.exp(z).sum()
+    out = f(z, axis=(0, 1)).numpy()
+    np.testing.assert_allclose(out if f is F.softmax else np.exp(out), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, kind, words",
+    [
+        (lambda: Tensor([1.0]) + None, TypeError, ("add: cannot apply to (Tensor, NoneType)",)),
+        (lambda: Tensor([1.0]) + "a", TypeError, ("add: cannot apply to (Tensor, str)",)),
+        (lambda: F.leaky_relu(np.ones(2), "0.1"), TypeError, ("leaky_relu", "negative_slope")),
+        (
+            lambda: ops.pad(np.ones((0, 3)), 1, mode="reflect"),
+            ValueError,
+            ("pad: mode 'reflect'", "axis 0", "mode='constant'"),
+        ),
+        (
+            lambda: __import__("nn").Conv2d(2, 3, -1),
+            ValueError,
+            ("Conv2d", "kernel_size must be >= 1", "-1"),
+        ),
+    ],
+    ids=["plus-none", "plus-str", "slope-str", "reflect-empty", "conv-negative-kernel"],
+)
+def test_bad_operands_get_messages_that_name_the_op(call, kind, words):
+    with pytest.raises(kind) as err:
+        call()
+    for w in words:
+        assert w in str(err.value)
