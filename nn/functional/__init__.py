@@ -56,6 +56,7 @@ from .losses import (
 )
 from .normalization import batch_norm, instance_norm, layer_norm
 from .pooling import avg_pool2d, avg_unpool2d, max_pool2d, max_unpool2d
+from .recurrent import gru, gru_cell, lstm, lstm_cell, rnn, rnn_cell
 from .restructure import crop, pad
 
 __all__ = [
@@ -75,6 +76,8 @@ __all__ = [
     "euclidean_loss",
     "gelu",
     "gram_matrix",
+    "gru",
+    "gru_cell",
     "hardtanh",
     "instance_norm",
     "layer_norm",
@@ -82,6 +85,8 @@ __all__ = [
     "linear",
     "log_sigmoid",
     "log_softmax",
+    "lstm",
+    "lstm_cell",
     "max_pool2d",
     "max_unpool2d",
     "mish",
@@ -91,6 +96,8 @@ __all__ = [
     "pad",
     "power",
     "relu",
+    "rnn",
+    "rnn_cell",
     "selu",
     "sigmoid",
     "silu",

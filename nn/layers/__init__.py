@@ -56,6 +56,7 @@ from .losses import (
 )
 from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm2d, LayerNorm
 from .pooling import AvgPool2d, AvgUnpool2d, MaxPool2d, MaxUnpool2d
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .restructure import Crop, Flatten, Pad
 
 __all__ = [
@@ -76,10 +77,14 @@ __all__ = [
     "EuclideanLoss",
     "Flatten",
     "GELU",
+    "GRU",
+    "GRUCell",
     "GramMatrix",
     "Hardtanh",
     "Identity",
     "InstanceNorm2d",
+    "LSTM",
+    "LSTMCell",
     "Layer",
     "LayerNorm",
     "LeakyReLU",
@@ -93,6 +98,8 @@ __all__ = [
     "NLLLoss",
     "Pad",
     "Power",
+    "RNN",
+    "RNNCell",
     "ReLU",
     "SELU",
     "SiLU",
