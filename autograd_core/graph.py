@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 Vjp = Callable[..., Any]
+SMALL = 16  # a freed intermediate with at most this many elements keeps its values
 
 
 class Node(list):
@@ -42,6 +43,7 @@ class Node(list):
         "name",
         "shape",
         "dtype",
+        "values",
         "tensor",
         "_view",
     )
@@ -61,6 +63,7 @@ class Node(list):
         self.params = params  # keyword constants of the call, or None
         self.scope = scope  # the nn.Modules whose forward made it, outermost first
         self.origin = origin  # the line of user code, under detect_anomaly()
+        self.values: Any = None  # once freed: the values of a small tensor
         self.tensor: Any = None  # once freed: a weak reference to the tensor it made
         self._view: Freed | None = None  # how a freed node stands in for that tensor
 
@@ -75,7 +78,8 @@ class Node(list):
     def release(self) -> None:
         """What backward does once this node has sent its gradients: drop the saved
         values and constants, and hold each intermediate input only through its node
-        (its op, name, shape and dtype, and a weak reference to the tensor, which is
+        (its op, name, shape and dtype, its values when it has at most `SMALL`
+        elements, as drawings show them, and a weak reference to the tensor, which is
         used for as long as someone else holds it). A tensor kept after backward,
         such as a loss appended to a list, then holds its own value and the structure
         of its graph, not every activation behind it. Leaves (parameters and inputs)
@@ -85,7 +89,9 @@ class Node(list):
             if p is not None and type(p) is not Node and p._node is not None:
                 node = p._node
                 if node.tensor is None:
-                    node.name, node.shape, node.dtype = p.name, p._data.shape, p._data.dtype
+                    data = p._data
+                    node.name, node.shape, node.dtype = p.name, data.shape, data.dtype
+                    node.values = data if data.size <= SMALL else None  # for drawings
                     node.tensor = weakref.ref(p)
                 self[i] = node
 
@@ -159,8 +165,16 @@ class Freed:
         return len(self.shape)
 
     @property
+    def freed_values(self) -> bool:
+        """True when the values are gone (the tensor had more than `SMALL` elements)."""
+        return self._node.values is None
+
+    @property
     def _data(self) -> np.ndarray:
-        """A stand-in of the right shape and dtype (one element of memory): no values."""
+        """The values of a small tensor; for a larger one, a stand-in of the right shape
+        and dtype (one element of memory)."""
+        if self._node.values is not None:
+            return self._node.values
         return np.broadcast_to(np.zeros((), self.dtype), self.shape)
 
     def __repr__(self) -> str:

@@ -333,7 +333,7 @@ def _tensor_node(node: Node, layout: Layout, view: _View) -> str:
         rows.append(f"<B>{_html(title)}</B>")
     dims = f"{text.shape_text(t._data.shape)} {t._data.dtype}"
     rows.append(f'<FONT POINT-SIZE="9" COLOR="#566573">{_html(dims)}</FONT>')
-    freed = isinstance(t, Freed)
+    freed = isinstance(t, Freed) and t.freed_values
     if freed:
         rows.append('<FONT POINT-SIZE="9" COLOR="#909497">values freed by backward</FONT>')
     elif o.show_values:
