@@ -46,7 +46,10 @@ def backpropagate(
 ) -> None:
     """The grad_table algorithm over `order` (parents before children), starting from the
     seeds in `table`. Unless `retain_graph`, each node's saved values are freed once used."""
-    with set_grad_enabled(create_graph), np.errstate(divide="ignore", invalid="ignore"):
+    with (
+        set_grad_enabled(create_graph),
+        np.errstate(divide="ignore", invalid="ignore", over="ignore"),
+    ):
         for tensor in reversed(order):
             g = table.pop(tensor, None)
             if g is None:
