@@ -48,6 +48,7 @@ from .layers import (
     MaxUnpool2d,
     Mish,
     MSELoss,
+    MultiheadAttention,
     NLLLoss,
     Pad,
     Power,
@@ -60,6 +61,8 @@ from .layers import (
     Softsign,
     Tanh,
     TotalVariation,
+    TransformerEncoder,
+    TransformerEncoderLayer,
 )
 from .module import (
     Module,
@@ -108,6 +111,7 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "Pad",
     "Parameter",
@@ -125,6 +129,8 @@ __all__ = [
     "StateDictError",
     "Tanh",
     "TotalVariation",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "data",
     "functional",
     "init",

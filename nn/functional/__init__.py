@@ -41,6 +41,7 @@ from .activations import (
     softsign,
     tanh,
 )
+from .attention import multi_head_attention, scaled_dot_product_attention
 from .conv import conv2d, conv_transpose2d
 from .dropout import dropout
 from .embedding import embedding, one_hot
@@ -91,6 +92,7 @@ __all__ = [
     "max_unpool2d",
     "mish",
     "mse_loss",
+    "multi_head_attention",
     "nll_loss",
     "one_hot",
     "pad",
@@ -98,6 +100,7 @@ __all__ = [
     "relu",
     "rnn",
     "rnn_cell",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",

@@ -41,6 +41,7 @@ from .activations import (
     Softsign,
     Tanh,
 )
+from .attention import MultiheadAttention
 from .conv import Conv2d, ConvTranspose2d
 from .dropout import Dropout
 from .embedding import Embedding
@@ -58,6 +59,7 @@ from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm2d, LayerNorm
 from .pooling import AvgPool2d, AvgUnpool2d, MaxPool2d, MaxUnpool2d
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .restructure import Crop, Flatten, Pad
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
     "Abs",
@@ -95,6 +97,7 @@ __all__ = [
     "MaxPool2d",
     "MaxUnpool2d",
     "Mish",
+    "MultiheadAttention",
     "NLLLoss",
     "Pad",
     "Power",
@@ -109,4 +112,6 @@ __all__ = [
     "Softsign",
     "Tanh",
     "TotalVariation",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
 ]
