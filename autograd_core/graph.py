@@ -63,9 +63,10 @@ class Node(list):
         self.params = params  # keyword constants of the call, or None
         self.scope = scope  # the nn.Modules whose forward made it, outermost first
         self.origin = origin  # the line of user code, under detect_anomaly()
-        self.values: Any = None  # once freed: the values of a small tensor
-        self.tensor: Any = None  # once freed: a weak reference to the tensor it made
-        self._view: Freed | None = None  # how a freed node stands in for that tensor
+        # Set by `release` when backward frees the node that uses this one, and unset
+        # until then (nothing to store per op): name, shape, dtype and values (of a
+        # small tensor) of the tensor it made, `tensor` (a weak reference to it), and
+        # `_view` (the `Freed` that stands in for it).
 
     @property
     def parents(self) -> list[Any]:
@@ -88,7 +89,7 @@ class Node(list):
         for i, p in enumerate(self):
             if p is not None and type(p) is not Node and p._node is not None:
                 node = p._node
-                if node.tensor is None:
+                if not hasattr(node, "tensor"):
                     data = p._data
                     node.name, node.shape, node.dtype = p.name, data.shape, data.dtype
                     node.values = data if data.size <= SMALL else None  # for drawings
@@ -97,10 +98,10 @@ class Node(list):
 
     def stand_in(self) -> Any:
         """The tensor this node made, while someone holds it; else a `Freed` view."""
-        t = self.tensor() if self.tensor is not None else None
+        t = self.tensor()
         if t is not None:
             return t
-        if self._view is None:
+        if not hasattr(self, "_view"):
             self._view = Freed(self)
         return self._view
 
