@@ -42,7 +42,11 @@ from .activations import (
     tanh,
 )
 from .attention import multi_head_attention, scaled_dot_product_attention
-from .conv import conv2d, conv_transpose2d
+from .conv import (
+    conv1d,
+    conv2d,
+    conv_transpose2d,
+)
 from .dropout import dropout
 from .embedding import embedding, one_hot
 from .linear import gram_matrix, linear
@@ -55,18 +59,35 @@ from .losses import (
     nll_loss,
     total_variation,
 )
-from .normalization import batch_norm, instance_norm, layer_norm
-from .pooling import avg_pool2d, avg_unpool2d, max_pool2d, max_unpool2d
+from .normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+)
+from .pooling import (
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    avg_unpool2d,
+    max_pool1d,
+    max_pool2d,
+    max_unpool2d,
+)
 from .recurrent import gru, gru_cell, lstm, lstm_cell, rnn, rnn_cell
 from .restructure import crop, pad
+from .upsampling import interpolate
 
 __all__ = [
     "abs",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
     "avg_unpool2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv1d",
     "conv2d",
     "conv_transpose2d",
     "crop",
@@ -77,10 +98,12 @@ __all__ = [
     "euclidean_loss",
     "gelu",
     "gram_matrix",
+    "group_norm",
     "gru",
     "gru_cell",
     "hardtanh",
     "instance_norm",
+    "interpolate",
     "layer_norm",
     "leaky_relu",
     "linear",
@@ -88,6 +111,7 @@ __all__ = [
     "log_softmax",
     "lstm",
     "lstm_cell",
+    "max_pool1d",
     "max_pool2d",
     "max_unpool2d",
     "mish",

@@ -97,3 +97,29 @@ def spatial(x: Tensor, fn: str) -> None:
             f"{fn}: expected an input with spatial axes (..., H, W), such as (N, C, H, W); "
             f"got shape {x.shape}."
         )
+
+
+def single(value: Any, what: str, fn: str, minimum: int = 1) -> int:
+    """An int or a 1-tuple of ints (as PyTorch's 1-d layers take), checked to be >=
+    `minimum`; the errors name `fn` and the argument `what`."""
+    n = value[0] if isinstance(value, (tuple, list)) and len(value) == 1 else value
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise TypeError(f"{fn}: {what} must be an int or a 1-tuple of ints; got {value!r}.")
+    if n < minimum:
+        raise ValueError(f"{fn}: {what} must be >= {minimum}; got {value!r}.")
+    return int(n)
+
+
+def sequence_input(x: Tensor, fn: str, what: str = "(N, C, L) or (C, L)") -> tuple[Tensor, bool]:
+    """A 1-d layer's input as (N, C, 1, L), for the 2-d layer that computes it, and
+    whether it was batched: (N, C, L) or an unbatched (C, L)."""
+    if x.ndim not in (2, 3):
+        raise ValueError(f"{fn}: expected input of shape {what}; got {x.shape}.")
+    batched = x.ndim == 3
+    return ops.expand_dims(x if batched else ops.expand_dims(x, 0), 2), batched
+
+
+def sequence_output(y: Tensor, batched: bool) -> Tensor:
+    """The (N, C, 1, L) result of a 2-d layer back as (N, C, L), or (C, L) unbatched."""
+    y = ops.squeeze(y, 2)
+    return y if batched else ops.squeeze(y, 0)

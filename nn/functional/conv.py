@@ -1,4 +1,5 @@
-"""Convolution and transposed convolution (NCHW, PyTorch layouts), vectorized.
+"""Convolution and transposed convolution (NCHW, PyTorch layouts), vectorized; conv1d is
+conv2d on a height-1 image.
 
 conv2d is im2col + one batched matmul:
 
@@ -36,7 +37,15 @@ import ops
 from autograd_core import Tensor
 from ops.windows import output_size, pair
 
-from ._utils import TensorLike, as_tensor, positive_int, transposed_output_size
+from ._utils import (
+    TensorLike,
+    as_tensor,
+    positive_int,
+    sequence_input,
+    sequence_output,
+    single,
+    transposed_output_size,
+)
 
 
 def check_groups(groups: int, in_channels: int, out_channels: int | None, fn: str) -> None:
@@ -223,3 +232,49 @@ def conv_transpose2d(
     if b is not None:
         y = y + b
     return y if batched else ops.reshape(y, (o, oh, ow))
+
+
+def conv1d(
+    x: TensorLike,
+    weight: TensorLike,
+    bias: TensorLike | None = None,
+    stride: int | tuple[int] = 1,
+    padding: int | tuple[int] = 0,
+    dilation: int | tuple[int] = 1,
+    groups: int = 1,
+) -> Tensor:
+    """1-D cross-correlation, as PyTorch's conv1d:
+
+    Y[n, o, i] = b[o] + sum over c in o's group and a of W[o, c, a] Xpad[n, c, i*s + a*d]
+
+    with x (N, C, L) (or (C, L)), weight (O, C // groups, K), bias (O,); output length
+    (L + 2p - d (K - 1) - 1) // s + 1. Computed as conv2d on a height-1 image, with
+    weight (O, C // groups, 1, K), so the gradients are conv2d's."""
+    fn = "conv1d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    s = single(stride, "stride", fn)
+    p = single(padding, "padding", fn, minimum=0)
+    d = single(dilation, "dilation", fn)
+    g = positive_int(groups, "groups", fn)
+    image, batched = sequence_input(x, fn)
+    if weight.ndim != 3 or weight.shape[2] < 1:
+        raise ValueError(
+            f"{fn}: weight must have shape (out_channels, in_channels // groups, kernel_size) "
+            f"with kernel_size >= 1; got {weight.shape}."
+        )
+    c, length = x.shape[-2:]
+    o, cg, k = weight.shape
+    check_groups(g, c, o, fn)
+    if cg * g != c:
+        raise ValueError(
+            f"{fn}: the input {x.shape} has {c} channels, but weight {weight.shape} expects "
+            f"{cg} * groups = {cg * g}. The weight must be (out_channels, in_channels // "
+            f"groups, kernel_size) = ({o}, {c // g}, {k})."
+        )
+    if output_size(length, k, s, d, p) < 1:
+        raise ValueError(
+            f"{fn}: a kernel of size {k} with dilation {d} does not fit in the input of "
+            f"length {length} padded by {p}; use more padding or a smaller kernel."
+        )
+    y = conv2d(image, ops.expand_dims(weight, 2), bias, (1, s), (0, p), (1, d), g)
+    return sequence_output(y, batched)

@@ -1,4 +1,4 @@
-"""Normalization layers: instance, batch and layer norm, each
+"""Normalization layers: instance, batch, layer and group norm, each
 
     y = (x - mean) / sqrt(var + eps) * weight + bias        (biased variance)
 
@@ -27,7 +27,7 @@ import ops
 from autograd_core import Tensor
 from autograd_core.tensor import lock
 
-from ._utils import TensorLike, as_tensor
+from ._utils import TensorLike, as_tensor, positive_int
 
 
 def _normalize(x: Tensor, axes: tuple[int, ...], eps: float) -> Tensor:
@@ -212,3 +212,32 @@ def layer_norm(
         )
     y = _normalize(x, tuple(range(x.ndim - len(shape), x.ndim)), eps)
     return _scale_shift(y, weight, bias, shape, shape, fn)
+
+
+def group_norm(
+    x: TensorLike,
+    num_groups: int,
+    weight: TensorLike | None = None,
+    bias: TensorLike | None = None,
+    eps: float = 1e-5,
+) -> Tensor:
+    """Normalize x (N, C, *) over each group of C / num_groups consecutive channels
+    together with the spatial axes, per sample, then scale and shift per channel:
+    y = (x - mean_g) / sqrt(var_g + eps) * weight[c] + bias[c] (biased variance), as
+    PyTorch's group_norm. num_groups = 1 is layer norm over (C, *) with per-channel
+    affine; num_groups = C is instance norm."""
+    fn = "group_norm"
+    x = as_tensor(x)
+    groups = positive_int(num_groups, "num_groups", fn)
+    if x.ndim < 2:
+        raise ValueError(f"{fn}: expected input (N, C, ...); got {x.shape}.")
+    n, c = x.shape[:2]
+    if c % groups:
+        raise ValueError(
+            f"{fn}: the {c} channels of the input {x.shape} must split into num_groups = "
+            f"{groups} equal groups; choose num_groups dividing {c}."
+        )
+    per_group = (c // groups) * int(np.prod(x.shape[2:], dtype=np.int64))
+    grouped = ops.reshape(x, (n, groups, per_group))
+    y = ops.reshape(_normalize(grouped, (-1,), eps), x.shape)
+    return _scale_shift(y, weight, bias, c, (c,) + (1,) * (x.ndim - 2), fn)

@@ -13,6 +13,10 @@
 - avg_unpool2d (section 3.4 is empty too; derived here): nearest-neighbour upsampling,
   Y[i*kh + a, j*kw + b] = X[i, j]. Each input is copied KH*KW times, so
   dE/dX[i, j] = sum of delta over its KH x KW block (the adjoint of a broadcast).
+- max_pool1d, avg_pool1d: the 2-d layers on a height-1 image (N, C, 1, L).
+- adaptive_avg_pool2d: PyTorch's bins, rows floor(i H / OH) to ceil((i + 1) H / OH); the
+  mean over them is a matrix product on each side, Y = P_H X P_W^T, where row i of P_H
+  holds 1 / (bin length) on bin i, so dE/dX = P_H^T delta P_W.
 """
 
 from __future__ import annotations
@@ -26,7 +30,15 @@ import ops
 from autograd_core import Tensor
 from ops.windows import pair
 
-from ._utils import TensorLike, as_tensor, spatial, transposed_output_size
+from ._utils import (
+    TensorLike,
+    as_tensor,
+    sequence_input,
+    sequence_output,
+    single,
+    spatial,
+    transposed_output_size,
+)
 
 Pair = tuple[int, int]
 
@@ -195,3 +207,90 @@ def avg_unpool2d(x: TensorLike, kernel_size: int | tuple[int, int]) -> Tensor:
     lead, (h, w) = x.shape[:-2], x.shape[-2:]
     blocks = ops.broadcast_to(ops.reshape(x, (*lead, h, 1, w, 1)), (*lead, h, k[0], w, k[1]))
     return ops.reshape(blocks, (*lead, h * k[0], w * k[1]))
+
+
+def _pool1d_args(
+    x: Tensor, kernel_size: Any, stride: Any, padding: Any, fn: str
+) -> tuple[Tensor, bool, Pair, Pair, Pair]:
+    """The (N, C, 1, L) view of a 1-d pooling input and its 2-d settings, checked in 1-d
+    terms."""
+    image, batched = sequence_input(x, fn)
+    k = single(kernel_size, "kernel_size", fn)
+    s = k if stride is None else single(stride, "stride", fn)
+    p = single(padding, "padding", fn, minimum=0)
+    if p > k // 2:
+        raise ValueError(
+            f"{fn}: padding {p} must be at most half the kernel size {k}, so that every "
+            "window holds at least one input element."
+        )
+    length = x.shape[-1]
+    if ops.windows.output_size(length, k, s, 1, p) < 1:
+        raise ValueError(
+            f"{fn}: a window of size {k} does not fit in the input of length {length} padded "
+            f"by {p}; use a smaller kernel or more padding."
+        )
+    return image, batched, (1, k), (1, s), (0, p)
+
+
+def max_pool1d(
+    x: TensorLike,
+    kernel_size: int | tuple[int],
+    stride: int | tuple[int] | None = None,
+    padding: int | tuple[int] = 0,
+    return_indices: bool = False,
+) -> Tensor | tuple[Tensor, Tensor]:
+    """Y[..., i] = max of x[..., i*s - p + a], a < K, over x (N, C, L) or (C, L), as
+    PyTorch's max_pool1d (stride defaults to kernel_size; padded cells never win).
+    With return_indices=True, also the positions of the maxima along L."""
+    image, batched, k, s, p = _pool1d_args(as_tensor(x), kernel_size, stride, padding, "max_pool1d")
+    y, idx = max_pool2d(image, k, s, p, return_indices=True)
+    y = sequence_output(y, batched)
+    if not return_indices:
+        return y
+    return y, Tensor(sequence_output(idx, batched).data)
+
+
+def avg_pool1d(
+    x: TensorLike,
+    kernel_size: int | tuple[int],
+    stride: int | tuple[int] | None = None,
+    padding: int | tuple[int] = 0,
+) -> Tensor:
+    """Y[..., i] = (1 / K) sum of x[..., i*s - p + a], a < K, padded zeros counted, as
+    PyTorch's avg_pool1d; x (N, C, L) or (C, L); stride defaults to kernel_size."""
+    image, batched, k, s, p = _pool1d_args(as_tensor(x), kernel_size, stride, padding, "avg_pool1d")
+    return sequence_output(avg_pool2d(image, k, s, p), batched)
+
+
+def _bin_matrix(size: int, bins: int, dtype: Any) -> np.ndarray:
+    """(bins, size): row i averages inputs floor(i size / bins) to ceil((i + 1) size / bins)."""
+    i = np.arange(bins)
+    start = (i * size) // bins
+    end = -((-(i + 1) * size) // bins)  # ceil
+    cols = np.arange(size)
+    inside = (cols >= start[:, None]) & (cols < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
+
+
+def adaptive_avg_pool2d(x: TensorLike, output_size: int | tuple[int | None, int | None]) -> Tensor:
+    """Average pooling to a fixed (OH, OW) over x (N, C, H, W) or (C, H, W), with
+    PyTorch's bins: output row i averages input rows floor(i H / OH) to
+    ceil((i + 1) H / OH) (exclusive), likewise for columns; None keeps an input size.
+    Y = P_H X P_W^T with those bin-averaging matrices."""
+    fn = "adaptive_avg_pool2d"
+    x = as_tensor(x)
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{fn}: expected input (N, C, H, W) or (C, H, W); got {x.shape}.")
+    sizes = (
+        (output_size, output_size) if not isinstance(output_size, (tuple, list)) else output_size
+    )
+    if len(sizes) != 2:
+        raise ValueError(
+            f"{fn}: output_size must be an int or a pair (OH, OW); got {output_size!r}."
+        )
+    h, w = x.shape[-2:]
+    oh, ow = (n if s is None else single(s, "output_size", fn) for s, n in zip(sizes, (h, w)))
+    if (oh, ow) == (h, w):
+        return x
+    dtype = x.dtype if x.dtype.kind == "f" else np.float64
+    return (_bin_matrix(h, oh, dtype) @ x) @ _bin_matrix(w, ow, dtype).T

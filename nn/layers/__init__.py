@@ -42,7 +42,11 @@ from .activations import (
     Tanh,
 )
 from .attention import MultiheadAttention
-from .conv import Conv2d, ConvTranspose2d
+from .conv import (
+    Conv1d,
+    Conv2d,
+    ConvTranspose2d,
+)
 from .dropout import Dropout
 from .embedding import Embedding
 from .linear import GramMatrix, Linear
@@ -55,20 +59,38 @@ from .losses import (
     NLLLoss,
     TotalVariation,
 )
-from .normalization import BatchNorm1d, BatchNorm2d, InstanceNorm2d, LayerNorm
-from .pooling import AvgPool2d, AvgUnpool2d, MaxPool2d, MaxUnpool2d
+from .normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm2d,
+    LayerNorm,
+)
+from .pooling import (
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    AvgUnpool2d,
+    MaxPool1d,
+    MaxPool2d,
+    MaxUnpool2d,
+)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .restructure import Crop, Flatten, Pad
 from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .upsampling import Upsample
 
 __all__ = [
     "Abs",
+    "AdaptiveAvgPool2d",
+    "AvgPool1d",
     "AvgPool2d",
     "AvgUnpool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
     "BatchNorm2d",
+    "Conv1d",
     "Conv2d",
     "ConvTranspose2d",
     "Crop",
@@ -82,6 +104,7 @@ __all__ = [
     "GRU",
     "GRUCell",
     "GramMatrix",
+    "GroupNorm",
     "Hardtanh",
     "Identity",
     "InstanceNorm2d",
@@ -94,6 +117,7 @@ __all__ = [
     "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool1d",
     "MaxPool2d",
     "MaxUnpool2d",
     "Mish",
@@ -114,4 +138,5 @@ __all__ = [
     "TotalVariation",
     "TransformerEncoder",
     "TransformerEncoderLayer",
+    "Upsample",
 ]

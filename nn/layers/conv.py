@@ -1,4 +1,4 @@
-"""Convolution layers: Conv2d and ConvTranspose2d, calling `nn.functional.conv`."""
+"""Convolution layers: Conv1d, Conv2d and ConvTranspose2d, calling `nn.functional.conv`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from autograd_core.tensor import Tensor
 from ops.windows import pair
 
 from .. import functional as F
-from ..functional._utils import positive_int
+from ..functional._utils import positive_int, single
 from ..functional.conv import check_groups, check_output_padding
 from ._base import IntPair, Layer, Rng, reset_weight_and_bias, zeros_parameter
 
@@ -141,3 +141,64 @@ class ConvTranspose2d(_ConvNd):
             x, self.weight, self.bias, stride=self.stride, padding=self.padding,
             output_padding=self.output_padding, dilation=self.dilation, groups=self.groups,
         )  # fmt: skip
+
+
+class Conv1d(Layer):
+    """1-D cross-correlation over (N, C, L) input (PyTorch's Conv1d): weight
+    (out_channels, in_channels // groups, kernel_size), bias (out_channels,), initialised
+    as Conv2d's (kaiming_uniform_(a=sqrt(5)), bias U(+-1/sqrt(fan_in)))."""
+
+    _function = "conv1d"
+    _error_settings = ("in_channels",)
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int],
+        stride: int | tuple[int] = 1,
+        padding: int | tuple[int] = 0,
+        dilation: int | tuple[int] = 1,
+        groups: int = 1,
+        bias: bool = True,
+        *,
+        rng: Rng = None,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        name, fn = type(self).__name__, self._function
+        self.in_channels = positive_int(in_channels, "in_channels", name)
+        self.out_channels = positive_int(out_channels, "out_channels", name)
+        self.groups = positive_int(groups, "groups", fn)
+        check_groups(self.groups, self.in_channels, self.out_channels, fn)
+        self.kernel_size = single(kernel_size, "kernel_size", name)
+        self.stride = single(stride, "stride", fn)
+        self.padding = single(padding, "padding", fn, minimum=0)
+        self.dilation = single(dilation, "dilation", fn)
+        shape = (self.out_channels, self.in_channels // self.groups, self.kernel_size)
+        self.weight = zeros_parameter(shape, dtype)
+        self.register_parameter(
+            "bias", zeros_parameter((self.out_channels,), dtype) if bias else None
+        )
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: Rng = None) -> None:
+        reset_weight_and_bias(self.weight, self.bias, resolve(rng))
+
+    def forward(self, x: Any) -> Tensor:
+        return F.conv1d(
+            x, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups
+        )
+
+    def extra_repr(self) -> str:
+        text = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size=({self.kernel_size},), "
+            f"stride=({self.stride},)"
+        )
+        if self.padding:
+            text += f", padding=({self.padding},)"
+        if self.dilation != 1:
+            text += f", dilation=({self.dilation},)"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
+        return text if self.bias is not None else text + ", bias=False"

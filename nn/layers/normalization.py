@@ -1,5 +1,5 @@
-"""Normalization layers: InstanceNorm2d, BatchNorm1d, BatchNorm2d and LayerNorm, calling
-`nn.functional.normalization`."""
+"""Normalization layers: InstanceNorm2d, BatchNorm1d, BatchNorm2d, LayerNorm and
+GroupNorm, calling `nn.functional.normalization`."""
 
 from __future__ import annotations
 
@@ -206,3 +206,45 @@ class LayerNorm(Layer):
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
         )
+
+
+class GroupNorm(Layer):
+    """Normalize each sample over groups of num_channels / num_groups channels (and the
+    spatial axes); with affine=True, then scale and shift per channel (weight ones and
+    bias zeros at first), as PyTorch's GroupNorm."""
+
+    _function = "group_norm"
+    _error_settings = ("num_groups", "num_channels")
+
+    def __init__(
+        self,
+        num_groups: int,
+        num_channels: int,
+        eps: float = 1e-5,
+        affine: bool = True,
+        *,
+        dtype: Any = np.float32,
+    ) -> None:
+        super().__init__()
+        name = type(self).__name__
+        self.num_groups = positive_int(num_groups, "num_groups", name)
+        self.num_channels = positive_int(num_channels, "num_channels", name)
+        if self.num_channels % self.num_groups:
+            raise ValueError(
+                f"{name}: num_channels ({self.num_channels}) must be divisible by num_groups "
+                f"({self.num_groups})."
+            )
+        self.eps, self.affine = eps, affine
+        _register_affine(self, (self.num_channels,) if affine else None, dtype)
+
+    def forward(self, x: Any) -> Tensor:
+        shape = shape_of(x)
+        if len(shape) >= 2 and shape[1] != self.num_channels:
+            raise ValueError(
+                f"expected an input (N, {self.num_channels}, ...) with num_channels = "
+                f"{self.num_channels} on axis 1; got {shape}."
+            )
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
