@@ -20,6 +20,7 @@ to (writable itself, or a view of a writable array) is copied and locked first.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -352,23 +353,37 @@ class Tensor:
         return self._data.copy() if copy else self._data
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        fn = self.ufunc_table.get(ufunc)
-        if fn is None or method != "__call__" or kwargs:
-            raise TypeError(
-                f"np.{ufunc.__name__} ({method}, {sorted(kwargs)}) has no differentiable "
-                "version for Tensors; call the matching ops function, or np.asarray(t) "
-                "for a plain array without gradients."
-            )
-        return fn(*inputs)
-
-    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        fn = self.function_table.get(func)
+        """np.<ufunc>(t, ...) runs the matching op (`ufunc_table`), as do the ufunc methods
+        that have one (np.add.reduce, np.multiply.accumulate, np.add.outer, ...)."""
+        name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+        fn = self.ufunc_table.get(ufunc if method == "__call__" else (ufunc, method))
         if fn is None:
             raise TypeError(
-                f"np.{func.__name__} has no differentiable version for Tensors; use the "
-                "ops module, or np.asarray(t) for a plain array without gradients."
+                f"{name} has no differentiable version for Tensors; call the matching ops "
+                "function (ops/__init__.py lists them), or np.asarray(t) for a plain array "
+                "without gradients."
             )
-        return fn(*args, **kwargs)
+        if kwargs:
+            _refuse_writes(name, kwargs)
+            if method == "__call__":
+                inputs = _cast_inputs(name, inputs, kwargs)
+        return _call(name, fn, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        """np.<function>(t, ...) runs the matching op (`function_table`)."""
+        fn = self.function_table.get(func)
+        parts = (getattr(func, "__module__", None) or "numpy").split(".")
+        public = len(parts) > 1 and not parts[1].startswith("_") and parts[1] != "lib"
+        name = f"np.{parts[1]}.{func.__name__}" if public else f"np.{func.__name__}"
+        if fn is None:
+            raise TypeError(
+                f"{name} has no differentiable version for Tensors; use the ops module "
+                "(ops/__init__.py lists its functions), or np.asarray(t) for a plain array "
+                "without gradients."
+            )
+        if kwargs:
+            _refuse_writes(name, kwargs)
+        return _call(name, fn, args, kwargs)
 
     def numpy(self) -> np.ndarray:
         """The data as a (read-only) ndarray, shared with the tensor."""
@@ -455,6 +470,56 @@ class Tensor:
         return self._inplace(self / other, "/")
 
     # Operators and op methods (__add__, sum, reshape, ...) are bound by ops/_bind.py.
+
+
+def _refuse_writes(name: str, kwargs: dict[str, Any]) -> None:
+    """out= and where= ask NumPy to write into an array; a Tensor's result is a new Tensor."""
+    out = kwargs.pop("out", None)
+    if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
+        raise TypeError(
+            f"{name}(..., out=...) is not supported for Tensors: their data is read-only and "
+            f"an op returns a new Tensor. Drop out= and use the result: y = {name}(t)."
+        )
+    where = kwargs.pop("where", True)
+    if where is not True:
+        raise TypeError(
+            f"{name}(..., where=...) is not supported for Tensors: it leaves the masked-out "
+            f"elements unset. Compute everywhere and select: np.where(mask, {name}(t), fill)."
+        )
+
+
+def _cast_inputs(name: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """A ufunc's dtype= casts its inputs first (a Tensor by the differentiable astype)."""
+    dtype = kwargs.pop("dtype", None)
+    if kwargs:
+        raise TypeError(
+            f"{name}: the keyword(s) {sorted(kwargs)} are not supported for Tensors (only "
+            "dtype=); call it without them, or on np.asarray(t) for a plain array without "
+            "gradients."
+        )
+    if dtype is None:
+        return inputs
+    return tuple(
+        x.astype(dtype) if isinstance(x, Tensor) else np.asarray(x, dtype=dtype) for x in inputs
+    )
+
+
+def _call(name: str, fn: Callable[..., Any], args: Any, kwargs: dict[str, Any]) -> Any:
+    """fn(*args, **kwargs); a keyword or argument the op does not take is named."""
+    try:
+        return fn(*args, **kwargs)
+    except TypeError:
+        try:
+            inspect.signature(fn).bind(*args, **kwargs)
+        except TypeError as err:
+            raise TypeError(
+                f"{name}: {err} in its differentiable version for Tensors. Leave that "
+                "argument out, or call it on np.asarray(t) for a plain array without "
+                "gradients."
+            ) from None
+        except ValueError:  # no signature to read (a builtin)
+            pass
+        raise
 
 
 class _HookHandle:

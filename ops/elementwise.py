@@ -250,3 +250,17 @@ bitwise_xor = _not_differentiable(np.bitwise_xor, "a ^ b on integers (logical xo
 invert = _not_differentiable(np.invert, "~x on integers (logical not on bools)")
 left_shift = _not_differentiable(np.left_shift, "a << b on integers")
 right_shift = _not_differentiable(np.right_shift, "a >> b on integers")
+isnan = _not_differentiable(np.isnan, "where x is NaN, as a bool Tensor")
+isinf = _not_differentiable(np.isinf, "where x is +inf or -inf, as a bool Tensor")
+isfinite = _not_differentiable(np.isfinite, "where x is neither inf nor NaN, as a bool Tensor")
+signbit = _not_differentiable(np.signbit, "where the sign bit is set (x < 0, and -0.0)")
+
+_isclose = defop("isclose", np.isclose, doc="np.isclose; not differentiable.")
+
+
+def isclose(
+    a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """|a - b| <= atol + rtol |b| elementwise, as a bool Tensor (NumPy's isclose; not
+    differentiable)."""
+    return _isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan)

@@ -1,4 +1,7 @@
-"""Reductions over axes: `sum` and `max`/`min` are primitives; `mean` and `var` compose them.
+"""Reductions over axes. Primitives: sum, max, min, prod, norm2 (the Euclidean norm),
+logsumexp. Compositions: mean, var, std (norm2 of the centred values), amax and amin
+(NumPy's aliases of max and min). Not differentiable (they return indices, counts or
+bools): argmax argmin argsort any all count_nonzero.
 
 Keywords follow NumPy: `axis` is None, an int or a tuple of ints; `keepdims` keeps the
 reduced axes with length 1.
@@ -131,3 +134,165 @@ def max_shift(v: Any, axis: Axis, op: str = "softmax") -> np.ndarray:
         return np.zeros(_kept_shape(np.shape(v), axes), dtype=np.result_type(v, 0.0))
     m = np.max(v, axis=axes, keepdims=True)
     return np.where(np.isfinite(m), m, 0)
+
+
+# ---- further reductions -------------------------------------------------------------------
+
+
+def amax(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """NumPy's alias of `max` (the same op)."""
+    return _max(x, axis=axis, keepdims=keepdims)
+
+
+def amin(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """NumPy's alias of `min` (the same op)."""
+    return _min(x, axis=axis, keepdims=keepdims)
+
+
+def _others_product(x: Any, axes: tuple[int, ...]) -> Any:
+    """For each element, the product of the other elements reduced with it (along `axes`),
+    exact where x holds zeros: the exclusive cumulative products from the left and from
+    the right, multiplied. Written with ops, so it differentiates again."""
+    from .cumulative import cumprod  # cumulative builds on this module
+
+    shape = np.shape(x)
+    rest = [a for a in range(len(shape)) if a not in axes]
+    order = rest + list(axes)
+    identity = order == list(range(len(shape)))
+    moved = x if identity else np.transpose(x, order)
+    kept = tuple(shape[a] for a in rest)
+    flat = moved.reshape(kept + (-1,))
+    ones = np.ones(kept + (1,), dtype=unwrap(flat).dtype)
+    left = cumprod(flat, axis=-1)
+    right = cumprod(flat[..., ::-1], axis=-1)[..., ::-1]
+    others = np.concatenate([ones, left[..., :-1]], axis=-1) * np.concatenate(
+        [right[..., 1:], ones], axis=-1
+    )
+    others = others.reshape(tuple(shape[a] for a in order))
+    return others if identity else np.transpose(others, tuple(np.argsort(order)))
+
+
+def _prod_vjp(g: Any, y: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
+    axes = _axes(axis, np.ndim(x))
+    spread = _spread(g, np.shape(x), axis)
+    if not (unwrap(x) == 0).any():
+        return spread * (np.reshape(y, _kept_shape(np.shape(x), axis)) / x)
+    return spread * _others_product(x, axes)
+
+
+_prod = defop(
+    "prod",
+    lambda x, axis, keepdims: np.prod(x, axis=_axes(axis, np.ndim(x), "prod"), keepdims=keepdims),
+    _prod_vjp,
+    rules="∂/∂xᵢ = ∏ⱼ≠ᵢ xⱼ",
+)
+
+
+def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Primitive: the product over `axis`. d/dx_i = the product of the others: y / x_i
+    without zeros; with zeros, from exclusive cumulative products, so it is exact there
+    (one zero: only its own derivative is nonzero; two: all are 0)."""
+    return _prod(x, axis=axis, keepdims=keepdims)
+
+
+def _norm2_forward(x: Any, axis: Axis, keepdims: bool) -> Any:
+    v = np.asarray(x)
+    return np.sqrt(np.sum(v * v, axis=_axes(axis, v.ndim, "norm"), keepdims=keepdims))
+
+
+def _norm2_vjp(g: Any, y: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
+    # x / y, with y replaced by 1 where it is 0: x is 0 there too, so the gradient is the
+    # subgradient 0 (as PyTorch's) and no branch holds 0/0.
+    kept = np.reshape(y, _kept_shape(np.shape(x), axis))
+    return _spread(g, np.shape(x), axis) * (x / np.where(kept == 0, 1, kept))
+
+
+_norm2 = defop("norm", _norm2_forward, _norm2_vjp, rules="∂/∂x = x/‖x‖ (0 at 0)")
+
+
+def norm2(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Primitive: the Euclidean (Frobenius) norm sqrt(sum x^2) over `axis`. d/dx = x / y,
+    and 0 at x = 0 (the subgradient PyTorch takes). `ops.linalg.norm` builds on it."""
+    return _norm2(x, axis=axis, keepdims=keepdims)
+
+
+def std(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    """Composition: norm2(x - mean) / sqrt(n - ddof), the standard deviation (ddof=0,
+    NumPy's default, unless given). Through the norm's subgradient, a constant x has
+    gradient 0 (as in PyTorch), not the 0 * inf of sqrt(var). ddof >= n divides by 0."""
+    shape = np.shape(unwrap(x))
+    count = int(np.prod([shape[a] for a in _axes(axis, len(shape), "std")]))
+    centred = x - mean(x, axis, keepdims=True)
+    return norm2(centred, axis, keepdims) / (count - ddof if count > ddof else 0) ** 0.5
+
+
+def _logsumexp_forward(x: Any, axis: Axis, keepdims: bool) -> Any:
+    v = np.asarray(x)
+    axes = _axes(axis, v.ndim, "logsumexp")
+    shift = max_shift(v, axes, "logsumexp")
+    with np.errstate(divide="ignore"):  # an all -inf (or empty) slice: log 0 = -inf
+        out = np.log(np.sum(np.exp(v - shift), axis=axes, keepdims=True)) + shift
+    return out if keepdims else np.squeeze(out, axis=axes)
+
+
+_logsumexp = defop(
+    "logsumexp",
+    _logsumexp_forward,
+    lambda g, y, x, axis, keepdims: (
+        _spread(g, np.shape(x), axis) * np.exp(x - np.reshape(y, _kept_shape(np.shape(x), axis)))
+    ),
+    rules="∂/∂x = softmax(x) = eˣ⁻ʸ",
+)
+
+
+def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Primitive: log(sum(exp(x))) over `axis`, stable: the maximum is shifted out first,
+    so it neither overflows nor underflows (logsumexp([1000, 1000]) = 1000 + log 2).
+    d/dx = e^(x - y), the softmax. An all -inf slice gives -inf (and NaN gradient, as
+    PyTorch's), without a warning."""
+    return _logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+_argmax = defop("argmax", lambda x, axis, keepdims: np.argmax(x, axis=axis, keepdims=keepdims))
+_argmin = defop("argmin", lambda x, axis, keepdims: np.argmin(x, axis=axis, keepdims=keepdims))
+_argsort = defop(
+    "argsort", lambda x, axis, kind, stable: np.argsort(x, axis=axis, kind=kind, stable=stable)
+)
+_any = defop("any", lambda x, axis, keepdims: np.any(x, axis=axis, keepdims=keepdims))
+_all = defop("all", lambda x, axis, keepdims: np.all(x, axis=axis, keepdims=keepdims))
+_count_nonzero = defop(
+    "count_nonzero", lambda x, axis, keepdims: np.count_nonzero(x, axis=axis, keepdims=keepdims)
+)
+
+
+def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """The index of the (first) maximum along `axis` (of the flattened tensor for None),
+    as an int64 Tensor; not differentiable."""
+    return _argmax(x, axis=axis, keepdims=keepdims)
+
+
+def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """The index of the (first) minimum along `axis`; not differentiable."""
+    return _argmin(x, axis=axis, keepdims=keepdims)
+
+
+def argsort(
+    x: Any, axis: int | None = -1, kind: str | None = None, stable: bool | None = None
+) -> Tensor:
+    """The indices that sort x along `axis` (NumPy's argsort); not differentiable."""
+    return _argsort(x, axis=axis, kind=kind, stable=stable)
+
+
+def any(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Whether any element along `axis` is nonzero, as a bool Tensor; not differentiable."""
+    return _any(x, axis=axis, keepdims=keepdims)
+
+
+def all(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Whether every element along `axis` is nonzero, as a bool Tensor; not differentiable."""
+    return _all(x, axis=axis, keepdims=keepdims)
+
+
+def count_nonzero(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """How many elements along `axis` are nonzero, as an int Tensor; not differentiable."""
+    return _count_nonzero(x, axis=axis, keepdims=keepdims)

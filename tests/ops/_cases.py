@@ -1,22 +1,38 @@
-"""Every primitive op on several shapes, as (fn, input arrays) pairs with readable ids.
+"""Every op on several shapes, as (fn, input arrays) pairs with readable ids: `ALL`.
 
-Shared by the gradient checks (float64) and the float32 checks. Each `fn` takes only the
-arrays as arguments and holds nothing but Python numbers, bool masks and shapes as
-constants, so that float32 inputs give float32 outputs under NumPy 2 promotion.
+Shared by the gradient checks (float64), the float32 checks and the forward-mode checks.
+Each `fn` takes only the arrays as arguments and holds nothing but Python numbers, bool
+masks and shapes as constants, so that float32 inputs give float32 outputs under NumPy 2
+promotion.
+
+The NumPy vocabulary (trig, exp and log, rounding, ...) is listed as `Entry`s: one name
+on one set of inputs in each of its call forms (the ops function, the Tensor method, the
+NumPy function dispatched to ops) with the value NumPy (or a closed form) gives. Their
+ops forms are part of `ALL`; `test_vocabulary.py` checks the other forms and the values.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pytest
 
 import ops
 
-from ._inputs import distinct, normal, positive, shape_id, shifted
+from ._inputs import (
+    above_one,
+    distinct,
+    normal,
+    positive,
+    shape_id,
+    shifted,
+    signed_positive,
+    unit,
+)
 
 Maker = Callable[..., np.ndarray]
 
@@ -274,4 +290,531 @@ WINDOW = [
     for shape, k, s, d in WINDOWS
 ] + [_fold_case(*w) for w in WINDOWS[:3]]
 
-ALL = ELEMENTWISE + REDUCE + SHAPE + JOIN + LINALG + WINDOW
+# ---- the NumPy vocabulary -------------------------------------------------------------------
+
+
+class Entry(NamedTuple):
+    """One name of the NumPy vocabulary on one set of inputs, in its call forms. Each form
+    takes the arrays (as Tensors) and returns a Tensor or a tuple of them; `numpy` applied
+    to plain arrays gives NumPy's own value, which `reference` replaces where NumPy has
+    no such function (erf, logsumexp, topk, ...)."""
+
+    id: str
+    arrays: tuple[np.ndarray, ...]
+    ops: Callable[..., Any]
+    method: Callable[..., Any] | None = None
+    numpy: Callable[..., Any] | None = None
+    reference: Callable[..., Any] | None = None
+    exact: bool = False  # the value must equal the reference to the last bit
+    grad_of: Callable[..., Any] | None = None  # one Tensor from `ops`, for tuple results
+    nd: bool = False  # not differentiable: no gradient checks, the result needs no grad
+    ties: bool = False  # inputs at a tie (a kink): values checked, gradients elsewhere
+
+
+def _method(name: str, *args: Any, **kw: Any) -> Callable[..., Any]:
+    return lambda t, *others: getattr(t, name)(*others, *args, **kw)
+
+
+def _ids(arrays: tuple[np.ndarray, ...]) -> str:
+    return "-".join(shape_id(np.shape(a)) for a in arrays)
+
+
+def _vectorised(fn: Callable[[float], float]) -> Callable[[np.ndarray], np.ndarray]:
+    return lambda x: np.vectorize(fn, otypes=[float])(x)
+
+
+# (name, input maker, method name or None, reference where NumPy has no such function)
+UNARY_VOCABULARY: list[tuple[str, Maker, str | None, Any]] = [
+    ("sin", normal, "sin", None),
+    ("cos", normal, "cos", None),
+    ("tan", unit, "tan", None),
+    ("arcsin", unit, "arcsin", None),
+    ("arccos", unit, "arccos", None),
+    ("arctan", normal, "arctan", None),
+    ("sinh", normal, "sinh", None),
+    ("cosh", normal, "cosh", None),
+    ("arcsinh", normal, "arcsinh", None),
+    ("arccosh", above_one, "arccosh", None),
+    ("arctanh", unit, "arctanh", None),
+    ("deg2rad", normal, "deg2rad", None),
+    ("rad2deg", normal, "rad2deg", None),
+    ("log1p", positive, "log1p", None),
+    ("expm1", normal, "expm1", None),
+    ("log2", positive, "log2", None),
+    ("log10", positive, "log10", None),
+    ("exp2", normal, "exp2", None),
+    ("square", normal, "square", None),
+    ("reciprocal", positive, "reciprocal", None),
+    ("cbrt", distinct, "cbrt", None),
+    ("erf", normal, "erf", _vectorised(math.erf)),
+    ("erfc", normal, "erfc", _vectorised(math.erfc)),
+    ("floor", distinct, "floor", None),
+    ("ceil", distinct, "ceil", None),
+    ("trunc", distinct, "trunc", None),
+    ("round", distinct, "round", None),
+]
+
+BINARY_VOCABULARY: list[tuple[str, Maker, Maker, str | None]] = [
+    ("arctan2", normal, signed_positive, "arctan2"),
+    ("hypot", normal, signed_positive, "hypot"),
+    ("logaddexp", normal, normal, "logaddexp"),
+    ("logaddexp2", normal, normal, "logaddexp2"),
+    ("mod", normal, signed_positive, None),
+    ("remainder", normal, signed_positive, "remainder"),
+    ("fmod", normal, signed_positive, "fmod"),
+    ("copysign", distinct, distinct, "copysign"),
+]
+
+
+def _numpy_form(name: str) -> Callable[..., Any] | None:
+    return getattr(np, name, None)
+
+
+VOCABULARY: list[Entry] = (
+    [
+        Entry(
+            f"{name}-{shape_id(s)}",
+            (make(s),),
+            getattr(ops, name),
+            _method(method) if method else None,
+            None if reference else _numpy_form(name),
+            reference,
+        )
+        for name, make, method, reference in UNARY_VOCABULARY
+        for s in UNARY_SHAPES
+    ]
+    + [
+        Entry(
+            f"{name}-{shape_id(sa)}-{shape_id(sb)}",
+            (make_a(sa), make_b(sb, seed=1)),
+            getattr(ops, name),
+            _method(method) if method else None,
+            _numpy_form(name),
+        )
+        for name, make_a, make_b, method in BINARY_VOCABULARY
+        for sa, sb in BROADCAST_PAIRS
+    ]
+    + [
+        Entry(
+            "round-decimals",
+            (normal((2, 3)),),
+            partial(ops.round, decimals=2),
+            _method("round", 2),
+            partial(np.round, decimals=2),
+        ),
+        Entry(
+            "floor_divide-2x3-3",
+            (normal((2, 3)), signed_positive((3,))),
+            ops.floor_divide,
+            lambda a, b: a // b,
+            np.floor_divide,
+        ),
+        Entry(
+            "mod-operator",
+            (normal((2, 3)), signed_positive((3,))),
+            ops.mod,
+            lambda a, b: a % b,
+            np.mod,
+        ),
+    ]
+)
+
+# ---- vocabulary: reductions, cumulative, sorting and selection, rearranging -------------------
+
+NEW_REDUCE_ARGS = REDUCE_ARGS + [((2, 3), {"axis": -2}), ((3, 1, 2), {"axis": (0, -1)})]
+
+WITH_ZERO = np.array([[1.5, 0.0, -2.0], [0.5, 2.0, 3.0]])
+TWO_ZEROS = np.array([[0.0, 1.5, 0.0, 2.0], [1.0, 0.0, -1.0, 0.5]])
+
+
+def _kw(fn: Callable[..., Any], **kw: Any) -> Callable[..., Any]:
+    return lambda *xs: fn(*xs, **kw)
+
+
+def _reduction_entries(name: str, make: Maker, method: bool = True, **extra: Any) -> list[Entry]:
+    fn, reference = getattr(ops, name), getattr(np, name, None)
+    out = []
+    for shape, kw in NEW_REDUCE_ARGS:
+        kw = {**kw, **extra}
+        out.append(
+            Entry(
+                f"{name}-{shape_id(shape)}-{_kw_id(kw)}",
+                (make(shape),),
+                _kw(fn, **kw),
+                (lambda t, kw=kw: getattr(t, name)(**kw)) if method else None,
+                _kw(reference, **kw) if reference else None,
+                None if reference else _kw(REFERENCES[name], **kw),
+            )
+        )
+    return out
+
+
+def _lse(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    return np.log(np.sum(np.exp(x), axis=axis, keepdims=keepdims))
+
+
+REFERENCES: dict[str, Callable[..., Any]] = {"logsumexp": _lse}
+
+
+def _running_reference(x: np.ndarray, axis: int, larger: bool) -> tuple[Any, Any]:
+    """cummax/cummin by a loop, PyTorch's rule: the latest index of the running extreme."""
+    moved = np.moveaxis(x, axis, -1)
+    values, indices = np.empty_like(moved), np.empty(moved.shape, dtype=np.int64)
+    for row in np.ndindex(moved.shape[:-1]):
+        best = 0
+        for j in range(moved.shape[-1]):
+            v = moved[row + (j,)]
+            if (v >= moved[row + (best,)]) if larger else (v <= moved[row + (best,)]):
+                best = j
+            values[row + (j,)], indices[row + (j,)] = moved[row + (best,)], best
+    return np.moveaxis(values, -1, axis), np.moveaxis(indices, -1, axis)
+
+
+def _topk_reference(x: np.ndarray, k: int, axis: int, largest: bool) -> tuple[Any, Any]:
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    idx = np.take(order, np.arange(k), axis=axis)
+    return np.take_along_axis(x, idx, axis), idx
+
+
+def _gather_reference(x: np.ndarray, dim: int, index: np.ndarray) -> np.ndarray:
+    out = np.empty(index.shape)
+    for pos in np.ndindex(index.shape):
+        source = list(pos)
+        source[dim] = index[pos]
+        out[pos] = x[tuple(source)]
+    return out
+
+
+def _scatter_reference(x: np.ndarray, dim: int, index: np.ndarray, src: np.ndarray) -> Any:
+    out = x.copy()
+    for pos in np.ndindex(index.shape):
+        target = list(pos)
+        target[dim] = index[pos]
+        out[tuple(target)] += src[pos]
+    return out
+
+
+def _values_of(fn: Callable[..., Any], *args: Any) -> Callable[..., Any]:
+    """The differentiable half of a (values, indices) result, as one Tensor."""
+    return lambda x: fn(x, *args).values
+
+
+def _pieces(split: Callable[..., Any]) -> Callable[..., Any]:
+    """One Tensor from a split: the pieces raveled, each scaled differently, joined."""
+    return lambda *xs: ops.concatenate([ops.ravel(p) * (k + 1) for k, p in enumerate(split(*xs))])
+
+
+TIED = np.array([1.0, 3.0, 3.0, 2.0, 3.0])  # ties: values checked, gradients not (a kink)
+INDEX = np.array([[2, 0, 2, 1], [1, 1, 0, 2]])  # repeats: their gradients accumulate
+GATHER_INDEX = np.array([[1, 0], [2, 2]])
+SCATTER_INDEX = np.array([[0, 1, 0], [0, 0, 1]])
+
+REDUCTION_VOCABULARY = (
+    _reduction_entries("prod", normal)
+    + _reduction_entries("std", normal)
+    + _reduction_entries("std", normal, ddof=1)[2:4]
+    + _reduction_entries("logsumexp", normal)
+    + _reduction_entries("amax", distinct)
+    + _reduction_entries("amin", distinct)
+    + [
+        Entry(
+            f"prod-zeros-{k}",
+            (x,),
+            _kw(ops.prod, axis=-1),
+            _method("prod", axis=-1),
+            _kw(np.prod, axis=-1),
+        )
+        for k, x in enumerate([WITH_ZERO, TWO_ZEROS])
+    ]
+    + [
+        Entry(
+            f"{name}-{shape_id(s)}-axis{axis}",
+            (x,),
+            _kw(getattr(ops, name), axis=axis),
+            _method(name, axis=axis),
+            _kw(getattr(np, name), axis=axis),
+        )
+        for name in ("cumsum", "cumprod")
+        for s, axis, x in [
+            ((), None, normal(())),
+            ((5,), None, normal((5,))),
+            ((2, 3), 0, normal((2, 3))),
+            ((2, 3, 4), -1, normal((2, 3, 4))),
+            ((2, 3), None, normal((2, 3))),
+            ((2, 3), 1, WITH_ZERO),
+            ((2, 4), -1, TWO_ZEROS),
+            ((2, 4), None, TWO_ZEROS),
+        ]
+    ]
+    + [
+        Entry(
+            f"{name}-{shape_id(x.shape)}-axis{axis}",
+            (x,),
+            _kw(getattr(ops, name), axis=axis),
+            _method(name, axis),
+            None,
+            lambda x, axis=axis, larger=larger: _running_reference(x, axis, larger),
+            exact=True,
+            grad_of=_values_of(getattr(ops, name), axis),
+            ties=x is TIED,
+        )
+        for name, larger in [("cummax", True), ("cummin", False)]
+        for x, axis in [
+            (distinct((5,)), 0),
+            (distinct((2, 3)), 1),
+            (distinct((3, 2)), -2),
+            (TIED, 0),
+        ]
+    ]
+    + [
+        Entry(
+            f"{name}-{shape_id(s)}-{_kw_id(kw)}",
+            (x,),
+            _kw(getattr(ops, name), **kw),
+            lambda t, n=name, kw=kw: getattr(t, n)(**kw),
+            _kw(getattr(np, name), **kw),
+            exact=True,
+            nd=True,
+        )
+        for name in ("argmax", "argmin", "any", "all", "count_nonzero")
+        for s, kw, x in [
+            ((), {}, normal(())),
+            ((2, 3), {"axis": -1}, WITH_ZERO),
+            ((2, 3), {"axis": 0, "keepdims": True}, WITH_ZERO),
+            ((2, 4), {}, TWO_ZEROS),
+        ]
+    ]
+    + [
+        Entry(
+            f"argsort-{_kw_id(kw)}",
+            (distinct((2, 3)),),
+            _kw(ops.argsort, **kw),
+            _method("argsort", **kw),
+            _kw(np.argsort, **kw),
+            exact=True,
+            nd=True,
+        )
+        for kw in [{}, {"axis": 0}, {"axis": None}]
+    ]
+)
+
+SELECTION_VOCABULARY = (
+    [
+        Entry(
+            f"sort-{shape_id(x.shape)}-{_kw_id(kw)}",
+            (x,),
+            _kw(ops.sort, **kw),
+            _method("sort", **kw),
+            _kw(np.sort, **kw),
+            exact=True,
+            ties=x is TIED,
+        )
+        for x, kw in [
+            (normal(()), {"axis": None}),
+            (normal((5,)), {}),
+            (normal((3, 4)), {"axis": 0}),
+            (normal((2, 3, 2)), {"axis": -2}),
+            (normal((2, 3)), {"axis": None}),
+            (TIED, {}),
+        ]
+    ]
+    + [
+        Entry(
+            f"take-{_kw_id(kw)}",
+            (normal((3, 4)),),
+            lambda x, kw=kw: ops.take(x, **kw),
+            lambda t, kw=kw: t.take(**kw),
+            lambda x, kw=kw: np.take(x, **kw),
+        )
+        for kw in [
+            {"indices": [0, 5, 5, -1]},
+            {"indices": INDEX, "axis": 1},
+            {"indices": [2, 2, 0], "axis": -2},
+            {"indices": [4, -5], "axis": 1, "mode": "wrap"},
+            {"indices": [7, -2], "axis": 0, "mode": "clip"},
+            {"indices": 3},
+        ]
+    ]
+    + [
+        Entry(
+            f"take_along_axis-{k}",
+            (x,),
+            _kw(ops.take_along_axis, indices=i, axis=a),
+            None,
+            _kw(np.take_along_axis, indices=i, axis=a),
+        )
+        for k, (x, i, a) in enumerate(
+            [
+                (normal((2, 3)), INDEX[:, :3], 1),
+                (normal((3, 4)), INDEX, 0),
+                (normal((2, 3)), INDEX[:1, :3], -1),
+                (normal((2, 3, 2)), np.ones((2, 1, 2), int), 1),
+                (normal((2, 3)), np.array([5, 0, 5]), None),
+            ]
+        )
+    ]
+    + [
+        Entry(
+            f"topk-{shape_id(x.shape)}-{k}-{a}-{big}",
+            (x,),
+            _kw(ops.topk, k=k, axis=a, largest=big),
+            _method("topk", k, a, big),
+            None,
+            lambda x, k=k, a=a, big=big: _topk_reference(x, k, a, big),
+            exact=True,
+            grad_of=lambda x, k=k, a=a, big=big: ops.topk(x, k, a, big).values,
+            ties=x is TIED,
+        )
+        for x, k, a, big in [
+            (distinct((5,)), 2, -1, True),
+            (distinct((3, 4)), 3, 1, False),
+            (distinct((4, 2)), 2, 0, True),
+            (TIED, 2, 0, True),
+        ]
+    ]
+    + [
+        Entry(
+            f"gather-dim{d}-{shape_id(i.shape)}",
+            (normal((3, 3)),),
+            _kw(ops.gather, dim=d, index=i),
+            lambda t, d=d, i=i: t.gather(d, i),
+            None,
+            lambda x, d=d, i=i: _gather_reference(x, d, i),
+        )
+        for d, i in [(0, GATHER_INDEX), (1, GATHER_INDEX), (-1, INDEX[:, :3])]
+    ]
+    + [
+        Entry(
+            f"scatter_add-dim{d}",
+            (normal((2, 3)), normal((2, 3), seed=1)),
+            lambda x, s, d=d: ops.scatter_add(x, d, SCATTER_INDEX, s),
+            lambda x, s, d=d: x.scatter_add(d, SCATTER_INDEX, s),
+            None,
+            lambda x, s, d=d: _scatter_reference(x, d, SCATTER_INDEX, s),
+        )
+        for d in (0, 1)
+    ]
+    + [
+        Entry(
+            "nonzero",
+            (TWO_ZEROS,),
+            ops.nonzero,
+            _method("nonzero"),
+            np.nonzero,
+            exact=True,
+            nd=True,
+        ),
+    ]
+)
+
+
+def _rearranging(name: str, x: np.ndarray, *args: Any, method: bool = True, **kw: Any) -> Entry:
+    numpy = getattr(np, name)
+    entry = Entry(
+        f"{name}-{shape_id(x.shape)}-{args}-{_kw_id(kw)}".replace(" ", ""),
+        (x,),
+        lambda t: getattr(ops, name)(t, *args, **kw),
+        (lambda t: getattr(t, name)(*args, **kw)) if method else None,
+        lambda t: numpy(t, *args, **kw),
+        exact=True,
+    )
+    if name in ("split", "array_split", "hsplit", "vsplit"):
+        return entry._replace(grad_of=_pieces(entry.ops))
+    return entry
+
+
+REARRANGE_VOCABULARY = [
+    _rearranging("flip", normal((2, 3, 2))),
+    _rearranging("flip", normal((2, 3, 2)), 0),
+    _rearranging("flip", normal((2, 3, 2)), (0, -1)),
+    _rearranging("flip", normal(())),
+    _rearranging("fliplr", normal((2, 3))),
+    _rearranging("flipud", normal((3,))),
+    _rearranging("rot90", normal((2, 3))),
+    _rearranging("rot90", normal((2, 3)), 2),
+    _rearranging("rot90", normal((2, 3, 4)), 3, (1, 2)),
+    _rearranging("rot90", normal((2, 3)), -1, (1, 0)),
+    _rearranging("roll", normal((2, 3)), 1),
+    _rearranging("roll", normal((2, 3)), -4, axis=1),
+    _rearranging("roll", normal((2, 3, 2)), (1, 2), axis=(0, -2)),
+    _rearranging("roll", normal((2, 3)), (1, 1), axis=(1, 1)),
+    _rearranging("repeat", normal((2, 3)), 2),
+    _rearranging("repeat", normal((2, 3)), [1, 0, 3], axis=1),
+    _rearranging("repeat", normal((2, 3)), 2, axis=-2),
+    _rearranging("repeat", normal(()), 3),
+    _rearranging("tile", normal((2, 3)), 2),
+    _rearranging("tile", normal((2, 3)), (2, 1, 2)),
+    _rearranging("tile", normal(()), (2, 2)),
+    _rearranging("split", normal((2, 6)), 3, axis=1),
+    _rearranging("split", normal((5, 2)), [1, 3]),
+    _rearranging("array_split", normal((2, 7)), 3, axis=-1),
+    _rearranging("hsplit", normal((2, 4)), 2),
+    _rearranging("hsplit", normal((6,)), [2]),
+    _rearranging("vsplit", normal((4, 3)), [1, 1, 3]),
+    _rearranging("moveaxis", normal((2, 3, 4)), 0, -1),
+    _rearranging("moveaxis", normal((2, 3, 4)), (0, 1), (-1, 0)),
+    _rearranging("ravel", normal((2, 3, 2))),
+    _rearranging("atleast_1d", normal(()), method=False),
+    _rearranging("atleast_2d", normal((3,)), method=False),
+    _rearranging("atleast_3d", normal((2, 3)), method=False),
+    _rearranging("atleast_3d", normal((3,)), method=False),
+    _rearranging("diff", normal((2, 5))),
+    _rearranging("diff", normal((4, 3)), 2, axis=0),
+    Entry(
+        "diff-prepend-append",
+        (normal((2, 3)), normal((2, 1), seed=1), normal((2, 2), seed=2)),
+        lambda a, p, q: ops.diff(a, prepend=p, append=q),
+        None,
+        lambda a, p, q: np.diff(a, prepend=p, append=q),
+        exact=True,
+    ),
+    Entry(
+        "atleast_2d-several",
+        (normal(()), normal((2,))),
+        ops.atleast_2d,
+        None,
+        np.atleast_2d,
+        exact=True,
+        grad_of=_pieces(ops.atleast_2d),
+    ),
+    Entry(
+        "hstack-1d",
+        (normal((2,)), normal((3,), seed=1)),
+        lambda a, b: ops.hstack([a, b]),
+        None,
+        lambda a, b: np.hstack([a, b]),
+        exact=True,
+    ),
+    Entry(
+        "hstack-2d",
+        (normal((2, 1)), normal((2, 3), seed=1)),
+        lambda a, b: ops.hstack([a, b]),
+        None,
+        lambda a, b: np.hstack([a, b]),
+        exact=True,
+    ),
+    Entry(
+        "vstack",
+        (normal((3,)), normal((2, 3), seed=1)),
+        lambda a, b: ops.vstack([a, b]),
+        None,
+        lambda a, b: np.vstack([a, b]),
+        exact=True,
+    ),
+]
+
+VOCABULARY += REDUCTION_VOCABULARY + SELECTION_VOCABULARY + REARRANGE_VOCABULARY
+
+ALL = (
+    ELEMENTWISE
+    + REDUCE
+    + SHAPE
+    + JOIN
+    + LINALG
+    + WINDOW
+    + [
+        pytest.param(e.grad_of or e.ops, e.arrays, id=e.id)
+        for e in VOCABULARY
+        if not (e.nd or e.ties)
+    ]
+)

@@ -9,7 +9,9 @@ of the ops it feeds:
 - `distinct`: a shuffled grid 0.15 + 0.3 k, so no value is within 0.15 of 0 (abs, relu,
   sign), no two values tie (max, min) and none is within 0.05 of +-0.5 (clip bounds);
 - `shifted`: the grid 0.25 + 0.3 k, always >= 0.1 from any `distinct` value, so
-  maximum/minimum of the two never tie.
+  maximum/minimum of the two never tie;
+- `unit`, `above_one`, `signed_positive`: inside the domains of arcsin/arccos/arctanh,
+  of arccosh, and clear of 0 on either side (a divisor of mod and fmod).
 """
 
 from __future__ import annotations
@@ -44,3 +46,19 @@ def shifted(shape: Shape, seed: int = 1) -> np.ndarray:
 def shape_id(shape: Shape) -> str:
     """A compact test id for a shape: (3, 1, 4) -> '3x1x4', () -> '0d'."""
     return "x".join(map(str, shape)) if shape else "0d"
+
+
+def unit(shape: Shape, seed: int = 0) -> np.ndarray:
+    """In [-0.9, 0.9]: inside the domain of arcsin, arccos and arctanh, clear of +-1."""
+    return np.random.default_rng(seed).uniform(-0.9, 0.9, shape)
+
+
+def above_one(shape: Shape, seed: int = 0) -> np.ndarray:
+    """In [1.2, 3]: inside the domain of arccosh, clear of 1."""
+    return np.random.default_rng(seed).uniform(1.2, 3.0, shape)
+
+
+def signed_positive(shape: Shape, seed: int = 0) -> np.ndarray:
+    """+-[0.5, 2] with random signs: a divisor clear of 0 on both sides."""
+    r = np.random.default_rng(seed)
+    return r.uniform(0.5, 2.0, shape) * r.choice([-1.0, 1.0], shape)
