@@ -7,19 +7,24 @@ Gradients (the engine's, through these compositions):
   derivation is section 3.3.1 of "Deriving Backpropagation");
 - binary cross entropy: dE/dp = -y/p + (1 - y)/(1 - p); with logits: dE/dz = sigmoid(z) - y
   ("Deriving Backpropagation", section 3.2.1);
-- total variation: see `total_variation`.
+- total variation: see `total_variation`;
+- l1: dE/dx = sign(x - y) (0 where they are equal); smooth L1 and Huber: d / beta (resp.
+  d) inside the quadratic zone and sign(d) (resp. delta sign(d)) outside, d = x - y;
+- KL divergence: dE/dinput = -target (times exp for log targets);
+- cosine similarity: see `cosine_similarity`.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
 import ops
 from autograd_core import Tensor
 
-from ._utils import TensorLike, as_tensor, check_reduction, reduce, same_shape
+from ._utils import TensorLike, as_tensor, check_reduction, real_number, reduce, same_shape
 from .activations import log1p_exp, log_softmax
 
 _LOG_FLOOR = math.exp(-100.0)  # BCE clamps log(p) at -100, as PyTorch does
@@ -184,3 +189,109 @@ def total_variation(x: TensorLike, eps: float = 0.0) -> Tensor:
     right = x[..., :-1, 1:] - here
     down = x[..., 1:, :-1] - here
     return ops.sum(ops.sqrt(right * right + down * down + eps))
+
+
+def l1_loss(x: TensorLike, y: TensorLike, reduction: str = "mean") -> Tensor:
+    """|x - y|, reduced; dE/dx = sign(x - y) (0 where x = y, as PyTorch)."""
+    fn = "l1_loss"
+    check_reduction(reduction, fn)
+    x, y = as_tensor(x), as_tensor(y)
+    same_shape(x, y, fn)
+    return reduce(ops.abs(x - y), reduction, fn)
+
+
+def _zoned(x: TensorLike, y: TensorLike, width: float, fn: str) -> tuple[Tensor, Tensor, Any]:
+    """d = x - y, |d| and where |d| < width (the quadratic zone)."""
+    x, y = as_tensor(x), as_tensor(y)
+    same_shape(x, y, fn)
+    d = x - y
+    a = ops.abs(d)
+    return d, a, a.data < width
+
+
+def smooth_l1_loss(
+    x: TensorLike, y: TensorLike, reduction: str = "mean", beta: float = 1.0
+) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = x - y), reduced,
+    as PyTorch's smooth_l1_loss; beta = 0 is the L1 loss."""
+    fn = "smooth_l1_loss"
+    check_reduction(reduction, fn)
+    beta = real_number(beta, "beta", fn)
+    if beta < 0:
+        raise ValueError(f"{fn}: beta must be >= 0; got {beta}.")
+    d, a, inside = _zoned(x, y, beta, fn)
+    if beta == 0:
+        return reduce(a, reduction, fn)
+    return reduce(ops.where(inside, d * d * (0.5 / beta), a - 0.5 * beta), reduction, fn)
+
+
+def huber_loss(x: TensorLike, y: TensorLike, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = x - y), reduced,
+    as PyTorch's huber_loss (= delta * smooth_l1_loss with beta = delta)."""
+    fn = "huber_loss"
+    check_reduction(reduction, fn)
+    delta = real_number(delta, "delta", fn)
+    if delta <= 0:
+        raise ValueError(f"{fn}: delta must be > 0; got {delta}.")
+    d, a, inside = _zoned(x, y, delta, fn)
+    return reduce(ops.where(inside, d * d * 0.5, (a - 0.5 * delta) * delta), reduction, fn)
+
+
+def kl_div(
+    input: TensorLike,  # noqa: A002 - PyTorch's name
+    target: TensorLike,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Tensor:
+    """Pointwise KL divergence of `target` from the distribution whose log-probabilities
+    are `input`, as PyTorch's kl_div:
+
+        target (log target - input)                       (0 where target = 0)
+        exp(target) (target - input)                      with log_target=True
+
+    reduced by "mean" (over every element, as PyTorch: not the KL divergence of the
+    distributions), "batchmean" (the sum divided by the batch size input.shape[0], the
+    true KL divergence per sample), "sum" or "none". A target of 0 contributes 0 and
+    receives zero gradient (PyTorch's is NaN there)."""
+    fn = "kl_div"
+    if reduction not in ("mean", "batchmean", "sum", "none"):
+        raise ValueError(
+            f"{fn}: reduction must be 'mean', 'batchmean', 'sum' or 'none'; got {reduction!r}."
+        )
+    x, t = as_tensor(input), as_tensor(target)
+    same_shape(x, t, fn)
+    if log_target:
+        pointwise = ops.exp(t) * (t - x)
+    else:
+        positive = t.data > 0
+        log_t = ops.log(ops.where(positive, t, 1.0))  # log 1 = 0 where target = 0
+        pointwise = ops.where(positive, t * (log_t - x), 0.0)
+    if reduction == "batchmean":
+        batch = x.shape[0] if x.ndim else 1
+        return ops.sum(pointwise) / batch
+    return reduce(pointwise, reduction, fn)
+
+
+def cosine_similarity(x1: TensorLike, x2: TensorLike, axis: int = 1, eps: float = 1e-8) -> Tensor:
+    """sum(x1 x2) / (max(||x1||, eps) max(||x2||, eps)) along `axis` (PyTorch's dim), the
+    inputs broadcast, as PyTorch's cosine_similarity.
+
+    Each norm is sqrt(max(sum x^2, eps^2)), which is max(||x||, eps) with a finite
+    gradient for a zero vector too; below eps the norm is a constant."""
+    fn = "cosine_similarity"
+    x1, x2 = as_tensor(x1), as_tensor(x2)
+    eps = real_number(eps, "eps", fn)
+    try:
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+    except ValueError:
+        raise ValueError(
+            f"{fn}: x1 {x1.shape} and x2 {x2.shape} do not broadcast to one shape."
+        ) from None
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError(f"{fn}: axis {axis} is out of range for inputs of shape {shape}.")
+    x1, x2 = (x if x.shape == shape else ops.broadcast_to(x, shape) for x in (x1, x2))
+
+    def norm(x: Tensor) -> Tensor:
+        return ops.sqrt(ops.maximum(ops.sum(x * x, axis=axis), eps * eps))
+
+    return ops.sum(x1 * x2, axis=axis) / (norm(x1) * norm(x2))

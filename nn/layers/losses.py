@@ -101,3 +101,75 @@ class TotalVariation(Layer):
 
     def extra_repr(self) -> str:
         return f"eps={self.eps}"
+
+
+class L1Loss(_Loss):
+    """mean (or sum) of |input - target|."""
+
+    _function = "l1_loss"
+
+    def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """0.5 d^2 / beta for |d| < beta, |d| - 0.5 beta elsewhere, reduced."""
+
+    _function = "smooth_l1_loss"
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        F.smooth_l1_loss(0.0, 0.0, beta=beta)  # checks beta
+        self.beta = beta
+
+    def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """0.5 d^2 for |d| < delta, delta (|d| - 0.5 delta) elsewhere, reduced."""
+
+    _function = "huber_loss"
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction)
+        F.huber_loss(0.0, 0.0, delta=delta)  # checks delta
+        self.delta = delta
+
+    def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(Layer):
+    """KL divergence of target from exp(input) (input holds log-probabilities); reduction
+    "mean" (PyTorch's default, over elements), "batchmean", "sum" or "none"."""
+
+    _function = "kl_div"
+
+    def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
+        super().__init__()
+        F.kl_div(0.0, 0.0, reduction=reduction)  # checks the reduction
+        self.reduction, self.log_target = reduction, log_target
+
+    def forward(self, input: Any, target: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}, log_target={self.log_target}"
+
+
+class CosineSimilarity(Layer):
+    """Cosine similarity of x1 and x2 along `axis` (PyTorch's `dim=` is accepted too)."""
+
+    _function = "cosine_similarity"
+
+    def __init__(self, axis: int = 1, eps: float = 1e-8, *, dim: int | None = None) -> None:
+        super().__init__()
+        self.axis = axis if dim is None else dim
+        self.eps = eps
+
+    def forward(self, x1: Any, x2: Any) -> Tensor:
+        return F.cosine_similarity(x1, x2, axis=self.axis, eps=self.eps)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}, eps={self.eps}"
