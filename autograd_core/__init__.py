@@ -43,6 +43,15 @@ def trace_backward(root: Tensor, grad: Any = None, *, run_hooks: bool = True) ->
     return trace(root, grad, run_hooks=run_hooks)
 
 
+def explore(root: Tensor, **options: Any) -> Any:
+    """The graph of `root` as an interactive view: Jupyter shows it, `.save(path)`
+    writes one standalone HTML page (fold modules, hover values, step through backward,
+    search by name). Takes the options of `draw`; see `autograd_core.render.explore`."""
+    from .render.explore import explore as interactive
+
+    return interactive(root, **options)
+
+
 def explain(x: Tensor, root: Tensor) -> Any:
     """Why `x.grad` is None or zero after `root.backward()`, or the path from x to root;
     see `autograd_core.render.diagnose`."""
@@ -68,6 +77,7 @@ __all__ = [
     "draw",
     "enable_grad",
     "explain",
+    "explore",
     "func",
     "grad",
     "gradcheck",

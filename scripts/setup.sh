@@ -14,6 +14,22 @@ if ! command -v dot >/dev/null 2>&1; then
     echo "conda 'conda install -c conda-forge graphviz'. Continuing: graphs will not render." >&2
   fi
 fi
+# The browser tests (tests/autograd_core/test_explore_browser.py) drive Debian's chromium
+# through its chromium-driver; they are installed with the test extras (dev).
+case ",${extras}," in
+  *,dev,*)
+    if ! command -v chromedriver >/dev/null 2>&1; then
+      if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing chromium and chromium-driver (for the browser tests) with apt-get..."
+        (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+          apt-get install -y -qq chromium chromium-driver) >/dev/null
+      else
+        echo "chromium and chromium-driver are missing: the browser tests need them." >&2
+        echo "Install them: Debian/Ubuntu 'sudo apt-get install chromium chromium-driver'." >&2
+      fi
+    fi
+    ;;
+esac
 # pip's "a new release of pip is available" notice is not something to act on here: the
 # next line upgrades pip in .venv anyway.
 export PIP_DISABLE_PIP_VERSION_CHECK=1

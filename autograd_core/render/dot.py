@@ -202,6 +202,12 @@ def _highlights(spec: Any) -> dict[Any, str]:
 
 def dot_lines(root: Tensor | Sequence[Tensor], opts: Options) -> list[str]:
     """The body of the DOT graph, one statement per line (tab-indented, as graphviz)."""
+    return drawing(root, opts)[0]
+
+
+def drawing(root: Tensor | Sequence[Tensor], opts: Options) -> tuple[list[str], Layout, Any]:
+    """The DOT body, the layout it was drawn from (which tensor each node id shows) and
+    the trace of backward it labels with (or None)."""
     roots = roots_of(root)
     view = _View(roots, opts)
     layout = plan(
@@ -211,6 +217,10 @@ def dot_lines(root: Tensor | Sequence[Tensor], opts: Options) -> list[str]:
         constants=opts.show_constants,
         collapse=opts.collapse,
     )
+    return _body(layout, view), layout, view.trace
+
+
+def _body(layout: Layout, view: _View) -> list[str]:
     lines = _header(layout, view)
     node_lines: dict[Path, list[str]] = {}
     for node in layout.nodes.values():
