@@ -447,13 +447,15 @@ def _edge(e: Edge, layout: Layout, view: _View) -> str:
         return _stmt(f"{e.dst} -> {e.src}", style="dotted", arrowhead="none", color=MUTED)
     attrs: dict[str, Any] = {}
     if e.tensor >= 0:
-        attrs = _gradient_edge(layout.walk.tensors[e.tensor], e.position, view)
+        attrs = _gradient_edge(layout.walk.tensors[e.tensor], e.position, view, layout.names)
     return _stmt(f"{e.dst} -> {e.src}", **attrs)
 
 
-def _gradient_edge(child: Tensor, position: int, view: _View) -> dict[str, Any]:
+def _gradient_edge(
+    child: Tensor, position: int, view: _View, names: dict[int, str]
+) -> dict[str, Any]:
     o = view.opts
-    lines = [child._node.op.rule(position)]
+    lines = [_named_rule(child, position, view, names)]
     c = view.trace.edge(child, position) if view.trace is not None else None
     # As in the reference algorithm, an edge's term is computed at its input's step.
     sent = c is not None and id(c.parent) in view.done
@@ -478,6 +480,30 @@ def _gradient_edge(child: Tensor, position: int, view: _View) -> dict[str, Any]:
         attrs.update(color=MARK_LINE, fontcolor=MARK_LINE, penwidth=2.5)
     attrs["label"] = "\n".join(lines)
     return attrs
+
+
+def _named_rule(child: Tensor, position: int, view: _View, known: dict[int, str]) -> str:
+    """The op's rule for one input, written with the real operands: each symbol of the
+    vjp's signature (a, b, x, ...) becomes that input's name, and y the output's, so that
+    `L = d * f` reads `∂L/∂d = f`. An input without a name keeps its symbol in angle
+    brackets (`⟨b⟩`), which no variable can be mistaken for; a scalar constant shows its
+    value."""
+    node = child._node
+    rule = node.op.rule(position)
+    parents = node.parents
+    symbols = text.input_symbols(node.op, len(parents))
+    names = {"y": view.title(child, known) or "⟨y⟩"}
+    for k, symbol in enumerate(symbols):
+        if symbol is None:
+            continue
+        parent, saved = parents[k], node.saved
+        if parent is not None:
+            names[symbol] = view.title(parent, known) or f"⟨{symbol}⟩"
+        elif saved is not None and np.ndim(saved[k + 1]) == 0:
+            names[symbol] = text.value_text(saved[k + 1], 1) or f"⟨{symbol}⟩"
+        else:
+            names[symbol] = f"⟨{symbol}⟩"
+    return text.with_operands(rule, names)
 
 
 def _table_node(view: _View) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -78,3 +79,34 @@ def origin_text(origin: str | None) -> str:
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
     func, _, src = code.partition(": ")
     return f"made at {base}:{line} in {func}: {src}".strip()
+
+
+def input_symbols(op: Any, n: int) -> list[str | None]:
+    """The symbol an op's rule text uses for each of its `n` inputs: the names its vjps
+    give them (`lambda g, y, a, b: ...`), else the one each rule differentiates by
+    (`∂/∂a = ...`); None where neither says."""
+    for vjp in op.vjps:
+        code = getattr(vjp, "__code__", None)
+        if code is not None and code.co_argcount >= 2 + n:
+            return list(code.co_varnames[2 : 2 + n])
+    found: list[str | None] = []
+    for k in range(n):
+        m = re.search(r"∂/∂([A-Za-z])\b", op.rule(k))
+        found.append(m.group(1) if m else None)
+    return found
+
+
+_SYMBOL = re.compile(r"(?<![A-Za-z0-9_⟨])([A-Za-z])(?![A-Za-z0-9_⟩'])")
+
+
+def with_operands(rule: str, names: dict[str, str]) -> str:
+    """`rule` with `∂/∂s` as `∂y/∂name` and each other one-letter symbol s replaced by
+    `names[s]` (letters that are not symbols of the op, such as g, stay)."""
+    out = names.get("y", "y")
+    rule = re.sub(
+        r"∂/∂([A-Za-z]\w*)", lambda m: f"∂{out}/∂{names.get(m.group(1), m.group(1))}", rule
+    )
+    head, sep, tail = rule.partition(" = ")
+    if not sep:
+        return _SYMBOL.sub(lambda m: names.get(m.group(1), m.group(1)), rule)
+    return head + sep + _SYMBOL.sub(lambda m: names.get(m.group(1), m.group(1)), tail)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import numpy as np
@@ -36,7 +37,7 @@ def test_100k_node_chain_is_folded_fast_and_small():
     start = time.perf_counter()
     backward = to_dot(y, backward=True)  # a full instrumented backward pass, then the budget
     assert time.perf_counter() - start < 20
-    assert len(backward) < 20_000 and "∂/∂a = 1" in backward
+    assert len(backward) < 20_000 and re.search(r"∂\w+/∂\w+ = 1\\n", backward)
 
 
 def test_100k_node_sum_of_products_folds_the_repeated_step():
