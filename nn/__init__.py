@@ -5,12 +5,13 @@
   (`module.py`);
 - the layers as Modules: `nn.Linear`, `nn.Conv2d`, `nn.BatchNorm2d`, ... (`layers/`, one
   file per file of `functional/`);
-- `nn.init`, `nn.optim`, `nn.data.DataLoader`;
+- `nn.init`, `nn.optim` (with `nn.optim.lr_scheduler`), `nn.data.DataLoader`,
+  `nn.utils` (gradient clipping);
 - `nn.save(module_or_state, path)` / `nn.load(path)`: `.npz` checkpoints, no pickle
   (`serialization.py`).
 """
 
-from . import data, functional, init, optim
+from . import data, functional, init, optim, utils
 from .layers import (
     ELU,
     GELU,
@@ -159,4 +160,5 @@ __all__ = [
     "load",
     "optim",
     "save",
+    "utils",
 ]

@@ -1,5 +1,5 @@
 """Optimisers with PyTorch's update formulas: SGD (momentum, Nesterov, weight decay),
-Adam and AdamW.
+Adam, AdamW, RMSprop and Adagrad.
 
 An update never writes into a parameter's array: a graph recorded before the step may
 still hold that array for its backward pass. It computes the new values and rebinds
@@ -113,7 +113,10 @@ class Optimizer:
         """Refuse settings that are not finite numbers >= 0 (TypeError for a value that is
         not a number at all, ValueError for one out of range)."""
         name = type(self).__name__
-        for key in ("lr", "momentum", "dampening", "weight_decay", "eps"):
+        for key in (
+            "lr", "momentum", "dampening", "weight_decay", "eps", "alpha", "lr_decay",
+            "initial_accumulator_value",
+        ):  # fmt: skip
             if key in settings:
                 value = settings[key]
                 if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -324,3 +327,111 @@ class AdamW(Adam):
         amsgrad: bool = False,
     ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton), PyTorch's formulas and defaults:
+
+    g = grad + weight_decay * w
+    s = alpha * s + (1 - alpha) * g^2                        (square_avg, from 0)
+    a = g_avg = alpha * a + (1 - alpha) * g                  (centered only, from 0)
+    d = sqrt(s - a^2) + eps  if centered  else  sqrt(s) + eps
+    b = momentum * b + g / d; w = w - lr * b                 (momentum > 0)
+    w = w - lr * g / d                                       (otherwise)
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ) -> None:
+        defaults = dict(
+            lr=lr,
+            alpha=alpha,
+            eps=eps,
+            weight_decay=weight_decay,
+            momentum=momentum,
+            centered=centered,
+        )
+        super().__init__(params, defaults)
+
+    def _validate(self, settings: dict[str, Any], where: str = "") -> None:
+        super()._validate(settings, where)
+        if settings["alpha"] > 1:
+            raise ValueError(
+                f"RMSprop: alpha is a smoothing constant in [0, 1]{where}; got "
+                f"{settings['alpha']!r}."
+            )
+
+    def _update(
+        self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> np.ndarray:
+        lr, alpha, eps = _as_float(group["lr"]), _as_float(group["alpha"]), _as_float(group["eps"])
+        weight_decay, momentum = _as_float(group["weight_decay"]), _as_float(group["momentum"])
+        if weight_decay:
+            g = g + weight_decay * w
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(w)
+        state["step"] += 1
+        s = state["square_avg"] = alpha * state["square_avg"] + (1 - alpha) * (g * g)
+        if group["centered"]:
+            a = state["grad_avg"] = (
+                alpha * state.get("grad_avg", np.zeros_like(w)) + (1 - alpha) * g
+            )
+            denom = np.sqrt(s - a * a) + eps
+        else:
+            denom = np.sqrt(s) + eps
+        if momentum:
+            buf = state["momentum_buffer"] = momentum * state.get("momentum_buffer", 0) + g / denom
+            return w - lr * buf
+        return w - lr * (g / denom)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.), PyTorch's formulas and defaults, t counting steps from 1:
+
+    g = grad + weight_decay * w
+    lr_t = lr / (1 + (t - 1) * lr_decay)
+    s = s + g^2                               (from initial_accumulator_value)
+    w = w - lr_t * g / (sqrt(s) + eps)
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+    ) -> None:
+        defaults = dict(
+            lr=lr,
+            lr_decay=lr_decay,
+            weight_decay=weight_decay,
+            initial_accumulator_value=initial_accumulator_value,
+            eps=eps,
+        )
+        super().__init__(params, defaults)
+
+    def _update(
+        self, w: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> np.ndarray:
+        lr, eps = _as_float(group["lr"]), _as_float(group["eps"])
+        weight_decay = _as_float(group["weight_decay"])
+        if weight_decay:
+            g = g + weight_decay * w
+        if not state:
+            state["step"] = 0
+            initial = _as_float(group["initial_accumulator_value"])
+            state["sum"] = np.full_like(w, initial)
+        t = state["step"] = state["step"] + 1
+        clr = lr / (1 + (t - 1) * _as_float(group["lr_decay"]))
+        s = state["sum"] = state["sum"] + g * g
+        return w - clr * (g / (np.sqrt(s) + eps))
