@@ -9,6 +9,7 @@ reduced axes with length 1.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,7 @@ def _axes(axis: Axis, ndim: int, op: str = "sum") -> tuple[int, ...]:
     if ndim == 0 and axis in (0, -1, (0,), (-1,)):
         return ()  # a 0-d tensor has one element: reducing it over "axis 0" keeps it
     axes = (axis,) if isinstance(axis, (int, np.integer)) else axis
-    if isinstance(axes, tuple) and all(
+    if isinstance(axes, tuple) and builtins.all(  # `all` here is the op
         isinstance(a, (int, np.integer)) and not isinstance(a, bool) and -ndim <= a < ndim
         for a in axes
     ):
