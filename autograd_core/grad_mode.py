@@ -91,3 +91,53 @@ class module_scope:
 
     def __exit__(self, *exc: object) -> None:
         state.scope = state.scope[:-1]
+
+
+class Composite:
+    """A layer made of several ops (conv2d, cross_entropy, ...), as a scope: drawings
+    show its ops as one box titled `conv2d(stride=2, padding=1)` unless asked to expand
+    it. It stands where a module would in a node's scope."""
+
+    __slots__ = ("name", "settings")
+
+    def __init__(self, name: str, settings: str) -> None:
+        self.name, self.settings = name, settings
+
+    def title(self) -> str:
+        return f"{self.name}({self.settings})"
+
+
+def _setting(value: Any) -> str | None:
+    """A call argument as the title shows it: numbers, strings, None and small tuples;
+    arrays and tensors are the layer's inputs, not its settings."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr(value)
+    if (
+        isinstance(value, tuple)
+        and len(value) <= 4
+        and all(isinstance(v, (bool, int, float)) for v in value)
+    ):
+        return repr(value)
+    return None
+
+
+def composite(name: str) -> Callable[[F], F]:
+    """Decorator for a function that is a composition of ops: the ops it records are
+    drawn as one box, titled with `name` and the call's settings (its number, string and
+    tuple arguments), folded unless `draw(expand=True)`."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def layer(*args: Any, **kwargs: Any) -> Any:
+            shown = [t for t in map(_setting, args) if t is not None]
+            shown += [f"{k}={t}" for k, v in kwargs.items() if (t := _setting(v)) is not None]
+            st = state
+            st.scope = (*st.scope, Composite(name, ", ".join(shown)))
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                st.scope = st.scope[:-1]
+
+        return layer  # type: ignore[return-value]
+
+    return wrap

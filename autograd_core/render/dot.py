@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..grad_mode import Composite
 from ..graph import Freed
 from ..tensor import Tensor
 from . import text
@@ -61,6 +62,7 @@ class Options:
     highlight: Any = None  # a Tensor, a name, or several; or {tensor_or_name: colour}
     backward: bool = False  # the backward view: gradient flow with rules and values
     collapse: Any = None  # True (every innermost module), a depth, names, modules or types
+    expand: bool = False  # draw the ops inside composite layers (conv2d, ...), not one box
     params: Any = None  # a Module or {name: tensor} for labels (modules seen are used anyway)
     show_constants: bool = True  # inputs that need no gradient, while the graph holds them
     show_contributions: bool = True  # backward view: what each edge carried
@@ -216,6 +218,7 @@ def drawing(root: Tensor | Sequence[Tensor], opts: Options) -> tuple[list[str], 
         max_nodes=opts.max_nodes,
         constants=opts.show_constants,
         collapse=opts.collapse,
+        expand=opts.expand,
     )
     return _body(layout, view), layout, view.trace
 
@@ -291,6 +294,7 @@ def _clusters(layout: Layout, node_lines: dict[Path, list[str]]) -> list[str]:
         path = modules[key]
         attrs = _attrs(
             label=module_title(path[-1]),
+            **({"class": "composite"} if isinstance(path[-1], Composite) else {}),
             style="rounded,filled",
             fillcolor=CLUSTER[(depth - 1) % len(CLUSTER)],
             color="#7f8c8d",
@@ -426,7 +430,9 @@ def _module_node(node: Node, layout: Layout) -> str:
         rows.append(f'<FONT POINT-SIZE="9">{_html(name)} {_html(text.shape_text(t.shape))}</FONT>')
     if len(params) > 6:
         rows.append(f'<FONT POINT-SIZE="9">and {len(params) - 6} more parameters</FONT>')
-    if len(rows) == 1:
+    if isinstance(path[-1], Composite):
+        rows.append('<FONT POINT-SIZE="9">its ops: draw(expand=True)</FONT>')
+    elif len(rows) == 1:
         rows.append(f'<FONT POINT-SIZE="9">{_html(describe_module(path[-1]))} (collapsed)</FONT>')
     label = _Html("<BR/>".join(rows))
     return _stmt(node.id, label=label, shape="box3d", fillcolor="#e8daef", style="filled")

@@ -59,20 +59,37 @@ function autogradExplore(pageId) {
       g.style.display = (a && hidden.has(a)) || (b && hidden.has(b)) ? "none" : "";
     }
   }
-  for (const cluster of clusters) {
+  function fold(cluster, on) {
     const label = cluster.querySelector("text");
-    const title = label ? label.textContent : "";
+    if (label && cluster.dataset.title === undefined) cluster.dataset.title = label.textContent;
+    const box = cluster.querySelector("path, polygon").getBBox();
+    const members = nodes.filter((g) => inside(box, g));
+    cluster.classList.toggle("ax-folded", on);
+    for (const g of members) on ? hidden.add(g) : hidden.delete(g);
+    // a folded cluster inside an unfolded one keeps its nodes hidden
+    for (const other of clusters) {
+      if (other !== cluster && other.classList.contains("ax-folded")) {
+        const b = other.querySelector("path, polygon").getBBox();
+        for (const g of nodes) if (inside(b, g)) hidden.add(g);
+      }
+    }
+    if (label) {
+      label.textContent = on ? `${cluster.dataset.title}  (${members.length} folded)`
+                             : cluster.dataset.title;
+    }
+  }
+  for (const cluster of clusters) {
     cluster.addEventListener("click", (event) => {
       if (event.target.closest("g.node")) return;
       event.stopPropagation();
-      const box = cluster.querySelector("path, polygon").getBBox();
-      const members = nodes.filter((g) => inside(box, g));
-      const folded = cluster.classList.toggle("ax-folded");
-      for (const g of members) folded ? hidden.add(g) : hidden.delete(g);
-      if (label) label.textContent = folded ? `${title}  (${members.length} folded)` : title;
+      fold(cluster, !cluster.classList.contains("ax-folded"));
       refresh();
     });
   }
+  for (const cluster of clusters) {
+    if (cluster.classList.contains("composite")) fold(cluster, true);
+  }
+  refresh();
 
   // ---- hovering a tensor -------------------------------------------------------------
   for (const g of nodes) {

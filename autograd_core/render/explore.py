@@ -6,7 +6,8 @@ no notebook extension and nothing fetched, so it works in a saved notebook, an e
 HTML file and offline. On a code host, where scripts do not run, the SVG still shows.
 
 What the script does, each on the SVG graphviz made:
-- click a module cluster to fold it (its nodes hide, the box says how many) or unfold it;
+- click a module cluster or a composite layer (conv2d, cross_entropy, ...) to fold it
+  (its nodes hide, the box says how many) or unfold it; composite layers start folded;
 - hover a tensor for its full value, gradient, shape, dtype and the line that made it;
 - a slider and the arrow keys step through backward (the grad_table filling in, the
   tensor whose entry completes and the edges that sent to it highlighted);
@@ -46,7 +47,9 @@ class Explorer:
     def __init__(self, root: Tensor, **draw_options: Any) -> None:
         if not isinstance(root, Tensor):
             raise TypeError(f"explore() expects a Tensor; got {type(root).__name__}.")
-        opts = options(**draw_options)
+        # Drawn with composite layers expanded: the page folds them itself, so that a
+        # click can unfold one.
+        opts = options(**{"expand": True, **draw_options})
         lines, layout, trace = drawing(root, opts)
         if trace is None and root.requires_grad and root.size == 1:
             try:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from ..grad_mode import Composite
 from ..tensor import Tensor
 from .names import parameter_names
 
@@ -255,21 +256,24 @@ class _Paths:
 
 
 class Collapser:
-    """Which module paths are drawn as one box (`collapse=` of `draw`)."""
+    """Which module paths are drawn as one box (`collapse=` of `draw`, and every
+    composite layer unless `expand=True`)."""
 
-    def __init__(self, spec: Any, paths: set[Path]) -> None:
+    def __init__(self, spec: Any, paths: set[Path], expand: bool = True) -> None:
         self.boxes: set[Path] = set()
+        every = {p[:n] for p in paths for n in range(1, len(p) + 1)}
+        if not expand:
+            self.boxes = {p for p in every if isinstance(p[-1], Composite)}
         if spec is None or spec is False:
             return
-        every = {p[:n] for p in paths for n in range(1, len(p) + 1)}
         if spec is True:  # the innermost modules: layers become boxes
             parents = {p[:-1] for p in every}
-            self.boxes = {p for p in every if p not in parents}
+            self.boxes |= {p for p in every if p not in parents}
         elif isinstance(spec, int):
-            self.boxes = {p for p in every if len(p) == spec}
+            self.boxes |= {p for p in every if len(p) == spec}
         else:
             wanted = [spec] if isinstance(spec, (str, type)) or hasattr(spec, "forward") else spec
-            self.boxes = {p for p in every if any(_matches(p, w) for w in wanted)}
+            self.boxes |= {p for p in every if any(_matches(p, w) for w in wanted)}
 
     def box(self, path: Path) -> Path | None:
         """The outermost collapsed module `path` lies in, if any."""
@@ -302,6 +306,7 @@ def plan(
     max_nodes: int,
     constants: bool,
     collapse: Any,
+    expand: bool = True,
     w: Walk | None = None,
 ) -> Layout:
     """Choose the nodes and edges to draw, within `max_nodes`."""
@@ -309,9 +314,9 @@ def plan(
     names = parameter_names(w.tensors, params)
     paths = _Paths(w, names)
     every = set()
-    if collapse not in (None, False):
+    if collapse not in (None, False) or not expand:
         every = {paths[i] for i in range(len(w.tensors))} - {()}
-    collapser = Collapser(collapse, every)
+    collapser = Collapser(collapse, every, expand)
     cost = _Cost(w, paths, collapser)
     total = sum(cost(i) for i in range(len(w.tensors)))
     folds = find_folds(w) if total > max_nodes else {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..grad_mode import Composite
 from ..tensor import Tensor
 
 
@@ -21,12 +22,14 @@ def parameter_names(tensors: Iterable[Tensor], params: Any = None) -> dict[int, 
         names.setdefault(id(t), name)
         if isinstance(t, Tensor):  # also names it where it enters as a constant
             names.setdefault(id(t._data), name)
-    roots: dict[int, Any] = {}
+    roots: dict[int, Any] = {}  # the outermost modules (a composite layer has no parameters)
     for t in tensors:
         scope = t._node.scope if t._node is not None else ()
         if scope:
             roots.setdefault(id(scope[0]), scope[0])
     for module in roots.values():
+        if not hasattr(module, "named_parameters"):
+            continue
         for name, t in _pairs(module):
             names.setdefault(id(t), name)
     return names
@@ -53,7 +56,10 @@ _POSITIONAL = ("in_features=", "out_features=", "in_channels=", "out_channels=")
 
 
 def describe_module(module: Any) -> str:
-    """A one-line description: `Linear(64, 32)`, `Conv2d(3, 8, kernel_size=3)`, `MLP`."""
+    """A one-line description, never cut: `Linear(64, 32)`, `Conv2d(3, 8, kernel_size=3)`,
+    `MLP`, or a composite layer's `conv2d(stride=2, padding=1)`."""
+    if isinstance(module, Composite):
+        return module.title()
     cls = type(module).__name__
     extra = getattr(module, "extra_repr", None)
     text = extra() if callable(extra) else ""
@@ -65,7 +71,4 @@ def describe_module(module: Any) -> str:
             if p.startswith(prefix):
                 parts[i] = p[len(prefix) :]
     parts = [p for p in parts if p != "bias=True"]
-    text = ", ".join(parts)
-    if len(text) > 48:
-        text = text[:45] + "..."
-    return f"{cls}({text})"
+    return f"{cls}({', '.join(parts)})"

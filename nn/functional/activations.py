@@ -9,6 +9,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 from ops.reductions import max_shift
 
 from ._special import normal_cdf
@@ -72,6 +73,7 @@ def log1p_exp(x: Tensor) -> Tensor:
     return ops.log(ops.exp(-c) + ops.exp(x - c)) + c
 
 
+@composite("softplus")
 def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """log(1 + e^(beta x)) / beta, and x itself where beta x > threshold (PyTorch's
     softplus, which reverts to the identity there for speed; the two differ by less
@@ -92,6 +94,7 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ops.where(z.data > threshold, x, soft)
 
 
+@composite("softmax")
 def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m), with m = max(x) along `axis` (an
     int or a tuple of ints, as in `log_softmax`).
@@ -104,6 +107,7 @@ def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     return e / ops.sum(e, axis=axis, keepdims=True)
 
 
+@composite("log_softmax")
 def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """log_softmax(x) = (x - m) - log(sum_j e^(x_j - m)), m = max(x) along `axis` (an int
     or a tuple of ints).
@@ -125,6 +129,7 @@ def _real_settings(fn: str, **values: float) -> list[float]:
 SQRT_2_OVER_PI = 0.7978845608028654  # sqrt(2 / pi)
 
 
+@composite("gelu")
 def gelu(x: TensorLike, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, x Phi(x) with Phi the standard normal CDF.
 

@@ -27,6 +27,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 
 from ._utils import TensorLike, as_tensor, probability
 from .activations import softmax
@@ -95,6 +96,7 @@ def _attend(
     return weights @ v, weights
 
 
+@composite("scaled_dot_product_attention")
 def scaled_dot_product_attention(
     q: TensorLike,
     k: TensorLike,

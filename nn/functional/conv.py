@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 from ops.windows import output_size, pair
 
 from ._utils import (
@@ -117,6 +118,7 @@ def _pad_hw(x: Tensor, padding: tuple[int, int]) -> Tensor:
     return ops.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
 
+@composite("conv2d")
 def conv2d(
     x: TensorLike,
     weight: TensorLike,
@@ -170,6 +172,7 @@ def conv2d(
     return y if batched else ops.reshape(y, (o, oh, ow))
 
 
+@composite("conv_transpose2d")
 def conv_transpose2d(
     x: TensorLike,
     weight: TensorLike,

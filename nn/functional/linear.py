@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 
 from ._utils import TensorLike, as_tensor
 
@@ -42,6 +43,7 @@ def linear(x: TensorLike, weight: TensorLike, bias: TensorLike | None = None) ->
     return ops.affine(*inputs)
 
 
+@composite("gram_matrix")
 def gram_matrix(x: TensorLike) -> Tensor:
     """Un-normalized Gram matrix G = X X^T, G[i, j] = <X_i, X_j>.
 

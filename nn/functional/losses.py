@@ -23,6 +23,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 
 from ._utils import TensorLike, as_tensor, check_reduction, real_number, reduce, same_shape
 from .activations import log1p_exp, log_softmax
@@ -30,6 +31,7 @@ from .activations import log1p_exp, log_softmax
 _LOG_FLOOR = math.exp(-100.0)  # BCE clamps log(p) at -100, as PyTorch does
 
 
+@composite("euclidean_loss")
 def euclidean_loss(x: TensorLike, y: TensorLike) -> Tensor:
     """E = sum((x - y)^2) / (2 N), N = x.shape[0] (the batch size); dE/dx = (x - y) / N.
 
@@ -44,6 +46,7 @@ def euclidean_loss(x: TensorLike, y: TensorLike) -> Tensor:
     return ops.sum(d * d) / (2 * x.shape[0])
 
 
+@composite("mse_loss")
 def mse_loss(x: TensorLike, y: TensorLike, reduction: str = "mean") -> Tensor:
     """(x - y)^2, reduced; for "mean", dE/dx = 2 (x - y) / x.size."""
     fn = "mse_loss"
@@ -92,6 +95,7 @@ def _nll(log_probs: Tensor, target: TensorLike, reduction: str, axis: int, fn: s
     return reduce(-picked, reduction, fn)
 
 
+@composite("nll_loss")
 def nll_loss(
     log_probs: TensorLike, target: TensorLike, reduction: str = "mean", axis: int = -1
 ) -> Tensor:
@@ -105,6 +109,7 @@ def nll_loss(
     return _nll(as_tensor(log_probs), target, reduction, axis, fn)
 
 
+@composite("cross_entropy")
 def cross_entropy(
     logits: TensorLike, target: TensorLike, axis: int = -1, reduction: str = "mean"
 ) -> Tensor:
@@ -137,6 +142,7 @@ def cross_entropy(
     return reduce(-ops.sum(y * logp, axis=axis), reduction, fn)
 
 
+@composite("binary_cross_entropy")
 def binary_cross_entropy(p: TensorLike, y: TensorLike, reduction: str = "mean") -> Tensor:
     """-(y log p + (1 - y) log(1 - p)), reduced; p in [0, 1].
 
@@ -157,6 +163,7 @@ def binary_cross_entropy(p: TensorLike, y: TensorLike, reduction: str = "mean") 
     return reduce(-(y * log_p + (1 - y) * log_q), reduction, fn)
 
 
+@composite("binary_cross_entropy_with_logits")
 def binary_cross_entropy_with_logits(
     z: TensorLike, y: TensorLike, reduction: str = "mean"
 ) -> Tensor:
@@ -171,6 +178,7 @@ def binary_cross_entropy_with_logits(
     return reduce(log1p_exp(z) - y * z, reduction, fn)
 
 
+@composite("total_variation")
 def total_variation(x: TensorLike, eps: float = 0.0) -> Tensor:
     """TV(X) = sum over batch, channel, i < H-1, j < W-1 of |grad_ij X|, with
     |grad_ij X| = sqrt((X[i, j+1] - X[i, j])^2 + (X[i+1, j] - X[i, j])^2 + eps).

@@ -25,6 +25,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 from autograd_core.tensor import lock
 
 from ._utils import TensorLike, as_tensor, positive_int
@@ -37,6 +38,7 @@ def _normalize(x: Tensor, axes: tuple[int, ...], eps: float) -> Tensor:
     return centred / ops.sqrt(var + eps)
 
 
+@composite("instance_norm")
 def instance_norm(
     x: TensorLike,
     weight: TensorLike | None = None,
@@ -135,6 +137,7 @@ def normalized_shape_of(normalized_shape: Any, fn: str) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
+@composite("batch_norm")
 def batch_norm(
     x: TensorLike,
     running_mean: np.ndarray | Tensor | None,
@@ -191,6 +194,7 @@ def batch_norm(
     return _scale_shift(y, weight, bias, c, view, fn)
 
 
+@composite("layer_norm")
 def layer_norm(
     x: TensorLike,
     normalized_shape: int | Sequence[int],
@@ -214,6 +218,7 @@ def layer_norm(
     return _scale_shift(y, weight, bias, shape, shape, fn)
 
 
+@composite("group_norm")
 def group_norm(
     x: TensorLike,
     num_groups: int,

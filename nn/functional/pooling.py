@@ -28,6 +28,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 from ops.windows import pair
 
 from ._utils import (
@@ -127,6 +128,7 @@ def _output_hw(
     return size[0], size[1]
 
 
+@composite("max_unpool2d")
 def max_unpool2d(
     x: TensorLike,
     indices: TensorLike,
@@ -176,6 +178,7 @@ def max_unpool2d(
     return ops.reshape(y, (*lead, oh, ow))
 
 
+@composite("avg_pool2d")
 def avg_pool2d(
     x: TensorLike,
     kernel_size: int | tuple[int, int],
@@ -195,6 +198,7 @@ def avg_pool2d(
     return ops.sum(windows, axis=(-2, -1)) / (k[0] * k[1])
 
 
+@composite("avg_unpool2d")
 def avg_unpool2d(x: TensorLike, kernel_size: int | tuple[int, int]) -> Tensor:
     """Nearest-neighbour upsampling: Y[..., i*KH + a, j*KW + b] = X[..., i, j].
 

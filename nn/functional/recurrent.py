@@ -37,6 +37,7 @@ import numpy as np
 
 import ops
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 
 from ._utils import TensorLike, as_tensor, probability
 from .dropout import dropout as _dropout
@@ -226,6 +227,7 @@ def _cell(mode: str, x: TensorLike, hx: Any, weights: Sequence[Any], fn: str) ->
     return STEPS[mode](x, state, *w)
 
 
+@composite("rnn_cell")
 def rnn_cell(
     x: TensorLike,
     h: TensorLike | None,
@@ -242,6 +244,7 @@ def rnn_cell(
     return _cell(mode, x, h, (w_ih, w_hh, b_ih, b_hh), fn)
 
 
+@composite("lstm_cell")
 def lstm_cell(
     x: TensorLike,
     hx: tuple[TensorLike, TensorLike] | None,
@@ -257,6 +260,7 @@ def lstm_cell(
     return _cell("lstm", x, hx, (w_ih, w_hh, b_ih, b_hh), "lstm_cell")
 
 
+@composite("gru_cell")
 def gru_cell(
     x: TensorLike,
     h: TensorLike | None,

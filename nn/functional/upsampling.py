@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core import Tensor
+from autograd_core.grad_mode import composite
 
 from ._utils import TensorLike, as_tensor
 
@@ -88,6 +89,7 @@ def _output_sizes(
     return sizes, [float(f) for f in factors]
 
 
+@composite("interpolate")
 def interpolate(
     x: TensorLike,
     size: int | Sequence[int] | None = None,

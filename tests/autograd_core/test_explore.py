@@ -66,3 +66,22 @@ def test_bad_arguments():
         explore(np.ones(3))
     with pytest.raises(TypeError, match="unknown option"):
         explore(_graph()[2], colour="red")
+
+
+def test_composite_records_its_scope_and_draws_as_one_box():
+    from autograd_core import draw
+    from autograd_core.grad_mode import Composite, composite
+
+    @composite("scaled_tanh")
+    def scaled_tanh(x, scale=2.0):
+        return (x * scale).tanh() * scale
+
+    x = Tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = scaled_tanh(x, scale=3.0)
+    (scope,) = y._node.scope
+    assert isinstance(scope, Composite) and scope.title() == "scaled_tanh(scale=3.0)"
+    folded, expanded = draw(y.sum()).source, draw(y.sum(), expand=True).source
+    assert "<B>scaled_tanh(scale=3.0)</B>" in folded and '"tanh"' not in folded
+    assert '"tanh"' in expanded and 'class="composite"' in expanded
+    np.testing.assert_allclose(y.numpy(), 3 * np.tanh(3 * np.array([1.0, 2.0])))
+    assert (x * 2)._node.scope == ()  # the scope ends with the call

@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 import nn
+import nn.functional as F
 from autograd_core import Tensor, explore
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -47,7 +48,7 @@ def page(tmp_path_factory, browser):
     rng = np.random.default_rng(0)
     model = nn.Sequential(nn.Linear(4, 3), nn.ReLU(), nn.Linear(3, 2))
     x = Tensor(rng.normal(size=(5, 4)), name="x")
-    loss = (model(x) ** 2).mean()
+    loss = F.mse_loss(model(x), np.zeros((5, 2)))  # a composite layer: folded at first
     loss.name = "loss"
     path = explore(loss).save(tmp_path_factory.mktemp("explore") / "graph.html")
     browser.get(path.as_uri())
@@ -71,7 +72,7 @@ def test_the_svg_shows_without_console_errors(page):
 
 def test_clicking_a_cluster_folds_it_and_clicking_again_unfolds_it(page):
     before = _visible_nodes(page)
-    cluster = page.find_elements(By.CSS_SELECTOR, "g.cluster")[0]
+    cluster = page.find_elements(By.CSS_SELECTOR, "g.cluster:not(.composite)")[0]
     label = cluster.find_element(By.CSS_SELECTOR, "text")
     label.click()
     folded = _visible_nodes(page)
@@ -127,3 +128,14 @@ def test_the_search_finds_a_tensor_by_name(page):
     box.clear()
     box.send_keys("no such tensor")
     assert page.find_element(By.CSS_SELECTOR, ".ax-found").text == "0 found"
+
+
+def test_a_composite_layer_starts_folded_and_a_click_unfolds_it(page):
+    box = page.find_element(By.CSS_SELECTOR, "g.cluster.composite")
+    label = box.find_element(By.CSS_SELECTOR, "text")
+    assert "mse_loss(" in label.text and "folded" in label.text
+    before = _visible_nodes(page)
+    label.click()
+    assert _visible_nodes(page) > before and "folded" not in label.text
+    label.click()
+    assert _visible_nodes(page) == before

@@ -347,7 +347,7 @@ def test_conv_net_nodes_edges_and_clusters():
     x = Tensor(np.random.default_rng(1).normal(size=(2, 1, 8, 8)))
     loss = net(x).sum()
     tensors, ops, consts, edges = _reference_walk(loss)
-    dot = parse_dot(to_dot(loss, max_nodes=1000))
+    dot = parse_dot(to_dot(loss, max_nodes=1000, expand=True))  # every op, conv2d's too
     assert len(dot.of_kind("tensor")) == tensors
     assert dot.ops() == ops and len(dot.of_kind("const")) == consts
     assert len(dot.edges) == edges
@@ -360,6 +360,26 @@ def test_conv_net_nodes_edges_and_clusters():
     assert {"conv.weight", "conv.bias", "fc.weight", "fc.bias"} <= titles
     in_conv = [n for n in dot.of_kind("op") if "".join(dot.cluster_of[n][-1:]).startswith("conv")]
     assert "matmul" in {dot.label(n) for n in in_conv}
+
+
+def test_composite_layers_draw_folded_with_their_settings_until_expanded():
+    net = ConvNet()
+    x = Tensor(np.random.default_rng(1).normal(size=(2, 1, 8, 8)))
+    loss = net(x).sum()
+    folded = to_dot(loss, max_nodes=1000)
+    assert "<B>conv2d(stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1)</B>" in folded
+    assert '"matmul"' not in folded and '"matmul"' in to_dot(loss, expand=True)
+    assert len(parse_dot(folded).nodes) < len(parse_dot(to_dot(loss, expand=True)).nodes)
+
+
+def test_cluster_titles_are_never_cut():
+    import nn
+
+    conv = nn.Conv2d(16, 32, kernel_size=3, stride=2, padding=1, dilation=1, groups=1)
+    y = conv(Tensor(np.ones((1, 16, 5, 5)))).sum()
+    titles = {c[-1] for c in parse_dot(to_dot(y)).clusters}
+    title = next(t for t in titles if t.startswith("Conv2d("))
+    assert "..." not in title and "padding=(1, 1)" in title
 
 
 # ---- rendering ----------------------------------------------------------------------------
