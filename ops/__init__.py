@@ -30,6 +30,7 @@ operators, array methods, NumPy functions and ops on them (see `autograd_core.op
 from . import linalg
 from ._bind import bind as _bind
 from .cumulative import cummax, cummin, cumprod, cumsum
+from .einsum import dot, einsum, inner, kron, outer, tensordot, vdot
 from .elementwise import (
     abs,
     add,
@@ -86,7 +87,8 @@ from .exp_log import (
     reciprocal,
     square,
 )
-from .linalg import affine, matmul
+from .linalg import affine, matmul, norm
+from .matrices import diag, diagonal, trace, tril, triu
 from .rearrange import (
     array_split,
     atleast_1d,
@@ -204,8 +206,12 @@ __all__ = [
     "cumprod",
     "cumsum",
     "deg2rad",
+    "diag",
+    "diagonal",
     "diff",
     "divide",
+    "dot",
+    "einsum",
     "equal",
     "erf",
     "erfc",
@@ -228,11 +234,13 @@ __all__ = [
     "hsplit",
     "hstack",
     "hypot",
+    "inner",
     "invert",
     "isclose",
     "isfinite",
     "isinf",
     "isnan",
+    "kron",
     "left_shift",
     "less",
     "less_equal",
@@ -258,8 +266,10 @@ __all__ = [
     "multiply",
     "negative",
     "nonzero",
+    "norm",
     "norm2",
     "not_equal",
+    "outer",
     "pad",
     "power",
     "prod",
@@ -295,12 +305,17 @@ __all__ = [
     "take_along_axis",
     "tan",
     "tanh",
+    "tensordot",
     "tile",
     "topk",
+    "trace",
     "transpose",
+    "tril",
+    "triu",
     "trunc",
     "unwrap",
     "var",
+    "vdot",
     "vsplit",
     "vstack",
     "where",

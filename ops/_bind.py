@@ -21,7 +21,19 @@ import numpy as np
 
 from autograd_core.tensor import Tensor
 
-from . import cumulative, exp_log, linalg, rearrange, reductions, rounding, shape, sorting, trig
+from . import (
+    cumulative,
+    einsum,
+    exp_log,
+    linalg,
+    matrices,
+    rearrange,
+    reductions,
+    rounding,
+    shape,
+    sorting,
+    trig,
+)
 from . import elementwise as E
 from .shape import reshape as _reshape
 
@@ -139,6 +151,16 @@ def _np_round(a: Any, decimals: int = 0, out: Any = None) -> Tensor:
     return rounding.round(a, decimals)
 
 
+def _np_trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None,
+              out: Any = None) -> Tensor:  # fmt: skip
+    _no_out("trace", out)
+    return matrices.trace(_cast(a, dtype), offset, axis1, axis2)
+
+
+def _np_einsum(*operands: Any, optimize: Any = False) -> Tensor:
+    return einsum.einsum(*operands, optimize=optimize)
+
+
 def _ufunc_reduce(fn: Any, name: str) -> Any:
     """np.<ufunc>.reduce(a, axis=0, dtype=None, out=None, keepdims=False): axis 0 by
     default, as NumPy's."""
@@ -229,6 +251,12 @@ _METHODS = {
         name: getattr(E, name)
         for name in "exp log sqrt abs tanh sigmoid relu clip astype isclose".split()
     },
+    **{name: getattr(einsum, name) for name in "dot inner outer kron".split()},
+    **{name: getattr(matrices, name) for name in "trace diagonal diag tril triu".split()},
+    **{
+        name: getattr(linalg, name)
+        for name in "norm det slogdet cholesky qr matrix_power matmul".split()
+    },
 }
 # PyTorch's spellings of the same methods
 _TORCH_ALIASES = {
@@ -242,6 +270,8 @@ _TORCH_ALIASES = {
     "neg": "negative",
     "movedim": "moveaxis",
     "tensor_split": "array_split",
+    "inverse": "inv",
+    "pinverse": "pinv",
 }
 
 
@@ -285,9 +315,9 @@ def bind() -> None:
 
     for name, fn in {**_UNARY, **_BINARY, **_METHODS}.items():
         setattr(T, name, fn)
+    T.inv, T.pinv = linalg.inv, linalg.pinv
     for alias, name in _TORCH_ALIASES.items():
         setattr(T, alias, getattr(T, name))
-    T.matmul = linalg.matmul
     T.round = rounding.round  # round(t), a Python number, stays Tensor.__round__
     T.remainder = rounding.mod
     T.fmod = rounding.fmod
@@ -388,6 +418,22 @@ def _functions() -> dict[Any, Any]:
             for name in (
                 "flip fliplr flipud rot90 roll repeat tile split array_split hsplit vsplit "
                 "moveaxis ravel atleast_1d atleast_2d atleast_3d diff hstack vstack"
+            ).split()
+        },
+        np.einsum: _np_einsum,
+        **{
+            getattr(np, name): getattr(einsum, name)
+            for name in "tensordot dot vdot inner outer kron".split()
+        },
+        np.trace: _np_trace,
+        **{
+            getattr(np, name): getattr(matrices, name) for name in "diagonal diag tril triu".split()
+        },
+        **{
+            getattr(np.linalg, name): getattr(linalg, name)
+            for name in (
+                "inv det slogdet solve cholesky eigh eigvalsh svd svdvals pinv qr norm "
+                "matrix_power matmul vector_norm matrix_norm"
             ).split()
         },
         np.where: _np_where,

@@ -803,7 +803,324 @@ REARRANGE_VOCABULARY = [
     ),
 ]
 
-VOCABULARY += REDUCTION_VOCABULARY + SELECTION_VOCABULARY + REARRANGE_VOCABULARY
+# ---- vocabulary: products and linear algebra --------------------------------------------------
+
+
+def _entry(
+    name: str,
+    arrays: tuple[np.ndarray, ...],
+    *args: Any,
+    method: str | None = None,
+    linalg: bool = False,
+    **kw: Any,
+) -> Entry:
+    space_ops, space_np = (ops.linalg, np.linalg) if linalg else (ops, np)
+    label = "-".join(
+        [name, _ids(arrays), *(repr(a) for a in args), *(f"{k}={v}" for k, v in kw.items())]
+    ).replace(" ", "")
+    return Entry(
+        label,
+        arrays,
+        lambda *xs: getattr(space_ops, name)(*xs, *args, **kw),
+        (lambda t, *xs: getattr(t, method)(*xs, *args, **kw)) if method else None,
+        lambda *xs: getattr(space_np, name)(*xs, *args, **kw),
+    )
+
+
+def well_conditioned(shape: tuple[int, ...], seed: int = 0) -> np.ndarray:
+    """A (stack of) square matrices with 3 added on the diagonal: far from singular."""
+    return normal(shape, seed) + 3 * np.eye(shape[-1])
+
+
+def spd(x: Any) -> Any:
+    """x x^T + 3 I: symmetric positive definite (on arrays and Tensors alike)."""
+    return x @ np.swapaxes(x, -1, -2) + 3 * np.eye(x.shape[-1], dtype=x.dtype)
+
+
+def sym(x: Any) -> Any:
+    return (x + np.swapaxes(x, -1, -2)) * 0.5
+
+
+def _joined(*parts: Any) -> Any:
+    return ops.concatenate([ops.ravel(p) for p in parts])
+
+
+def _eigh_of(x: Any) -> Any:
+    w, v = ops.linalg.eigh(sym(x))
+    return _joined(w, v * v)  # eigenvectors up to sign: v * v does not depend on it
+
+
+def _svd_of(full: bool) -> Callable[..., Any]:
+    def fn(x: Any) -> Any:
+        u, s, vh = ops.linalg.svd(x, full_matrices=full)
+        k = s.shape[-1]
+        u, vh = u[..., :, :k], vh[..., :k, :]
+        return _joined(s, u * u, vh * vh, u[..., :, :1] * vh[..., :1, :])
+
+    return fn
+
+
+def _qr_of(mode: str) -> Callable[..., Any]:
+    return lambda x: _joined(*ops.linalg.qr(x, mode)) if mode != "r" else ops.linalg.qr(x, mode)
+
+
+SINGULAR = np.array([[1.0, 2.0], [2.0, 4.0]])
+
+EINSUM_CASES: list[tuple[str, tuple[tuple[int, ...], ...]]] = [
+    ("ij,jk->ik", ((2, 3), (3, 4))),
+    ("ij,jk", ((2, 3), (3, 4))),
+    ("i,i", ((3,), (3,))),
+    ("i,i->i", ((1,), (3,))),
+    ("ij->ji", ((2, 3),)),
+    ("ij->", ((2, 3),)),
+    ("ii->i", ((3, 3),)),
+    ("ii", ((3, 3),)),
+    ("iij->ji", ((2, 2, 3),)),
+    ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
+    ("...ij,...jk->...ik", ((2, 1, 2, 3), (3, 3, 2))),
+    ("...i,...i", ((2, 3), (4, 1, 3))),
+    ("i...j,jk->...ik", ((2, 4, 3), (3, 2))),
+    ("...", ((2, 3),)),
+    ("ij,jk,kl->il", ((2, 3), (3, 4), (4, 2))),
+    ("ij,kl->ijkl", ((2, 1), (1, 3))),
+    ("Ba,aC", ((2, 3), (3, 2))),
+    ("i,j,k", ((2,), (3,), (2,))),
+    ("i j , j k -> i k", ((2, 3), (3, 2))),
+]
+
+PRODUCT_VOCABULARY = (
+    [
+        Entry(
+            f"einsum-{sub.replace(' ', '_')}-{'-'.join(map(shape_id, shapes))}",
+            tuple(normal(sh, seed=k) for k, sh in enumerate(shapes)),
+            lambda *xs, sub=sub: ops.einsum(sub, *xs),
+            None,
+            lambda *xs, sub=sub: np.einsum(sub, *xs),
+        )
+        for sub, shapes in EINSUM_CASES
+    ]
+    + [
+        Entry(
+            "einsum-sublists",
+            (normal((2, 3)), normal((3, 4), seed=1)),
+            lambda a, b: ops.einsum(a, [0, 1], b, [1, 2], [0, 2]),
+            None,
+            lambda a, b: np.einsum(a, [0, 1], b, [1, 2], [0, 2]),
+        ),
+        Entry(
+            "einsum-sublists-ellipsis",
+            (normal((2, 3)), normal((3,), seed=1)),
+            lambda a, b: ops.einsum(a, [Ellipsis, 1], b, [1]),
+            None,
+            lambda a, b: np.einsum(a, [Ellipsis, 1], b, [1]),
+        ),
+        Entry(
+            "einsum-optimize",
+            (normal((2, 3)), normal((3, 4), seed=1), normal((4,), seed=2)),
+            lambda *xs: ops.einsum("ij,jk,k->i", *xs, optimize=True),
+            None,
+            lambda *xs: np.einsum("ij,jk,k->i", *xs, optimize=True),
+        ),
+    ]
+    + [
+        _entry("tensordot", (normal(sa), normal(sb, seed=1)), axes=axes)
+        for sa, sb, axes in [
+            ((2, 3, 4), (3, 4, 2), 2),
+            ((2, 3), (3, 4), 1),
+            ((2, 3), (4,), 0),
+            ((3, 2, 4), (2, 3), ([1, 0], [0, 1])),
+        ]
+    ]
+    + [
+        _entry(name, (normal(sa), normal(sb, seed=1)), method=name)
+        for name, pairs in [
+            (
+                "dot",
+                [
+                    ((3,), (3,)),
+                    ((2, 3), (3, 4)),
+                    ((2, 3), (3,)),
+                    ((2, 2, 3), (3, 4)),
+                    ((2, 3), (2, 3, 4)),
+                    ((), (2, 3)),
+                    ((3,), (3, 2)),
+                ],
+            ),
+            ("inner", [((3,), (3,)), ((2, 3), (4, 3)), ((), (3,)), ((2, 1, 3), (3,))]),
+            ("outer", [((3,), (2,)), ((2, 2), (3,))]),
+            ("kron", [((2, 3), (2, 2)), ((3,), (2, 2)), ((2,), (3,))]),
+        ]
+        for sa, sb in pairs
+    ]
+    + [_entry("vdot", (normal((2, 3)), normal((3, 2), seed=1)))]
+    + [
+        _entry("trace", (normal(s),), *args, method="trace")
+        for s, args in [
+            ((3, 3), ()),
+            ((3, 4), (1,)),
+            ((4, 3), (-1,)),
+            ((2, 3, 3), (0, 1, 2)),
+            ((2, 3, 4), (0, -1, 0)),
+        ]
+    ]
+    + [
+        _entry("diagonal", (normal(s),), *args, method="diagonal")
+        for s, args in [
+            ((3, 3), ()),
+            ((3, 4), (1,)),
+            ((2, 3, 3), (-1, 1, 2)),
+            ((2, 3, 4), (0, 0, 2)),
+        ]
+    ]
+    + [
+        _entry("diag", (normal(s),), k, method="diag")
+        for s, k in [((3,), 0), ((3,), 1), ((2,), -2), ((3, 3), 0), ((3, 4), 1), ((4, 3), -1)]
+    ]
+    + [
+        _entry(name, (normal(s),), k, method=name)
+        for name in ("tril", "triu")
+        for s, k in [((3, 3), 0), ((3, 4), 1), ((4, 3), -1), ((2, 3, 3), 0), ((3,), 0)]
+    ]
+)
+
+LINALG_VOCABULARY = (
+    [
+        _entry("inv", (well_conditioned(s),), method="inv", linalg=True)
+        for s in [(3, 3), (2, 3, 3), (1, 1)]
+    ]
+    + [
+        _entry("det", (x,), method="det", linalg=True)
+        for x in [well_conditioned((3, 3)), well_conditioned((2, 2, 2)), normal((1, 1)), SINGULAR]
+    ]
+    + [
+        _entry("slogdet", (x,), method="slogdet", linalg=True)._replace(
+            grad_of=lambda x: ops.linalg.slogdet(x).logabsdet
+        )
+        for x in [well_conditioned((3, 3)), -well_conditioned((2, 3, 3))]
+    ]
+    + [
+        _entry("solve", (well_conditioned(sa), normal(sb, seed=1)), linalg=True)
+        for sa, sb in [
+            ((3, 3), (3,)),
+            ((3, 3), (3, 2)),
+            ((2, 3, 3), (3,)),
+            ((2, 3, 3), (1, 3, 2)),
+            ((1, 3, 3), (2, 3, 1)),
+        ]
+    ]
+    + [
+        Entry(
+            f"cholesky-{shape_id(s)}-upper{upper}",
+            (normal(s),),
+            lambda x, u=upper: ops.linalg.cholesky(spd(x), upper=u),
+            lambda t, u=upper: spd(t).cholesky(upper=u),
+            lambda x, u=upper: np.linalg.cholesky(spd(x), upper=u),
+        )
+        for s, upper in [((3, 3), False), ((3, 3), True), ((2, 2, 2), False)]
+    ]
+    + [
+        Entry(
+            f"eigh-{shape_id(s)}",
+            (normal(s),),
+            lambda x: ops.linalg.eigh(sym(x)),
+            None,
+            lambda x: np.linalg.eigh(sym(x)),
+            grad_of=_eigh_of,
+        )
+        for s in [(3, 3), (2, 3, 3), (1, 1)]
+    ]
+    + [
+        Entry(
+            f"eigvalsh-{shape_id(s)}-{uplo}",
+            (normal(s),),
+            lambda x, u=uplo: ops.linalg.eigvalsh(sym(x), u),
+            None,
+            lambda x, u=uplo: np.linalg.eigvalsh(sym(x), u),
+        )
+        for s, uplo in [((3, 3), "L"), ((2, 3, 3), "U")]
+    ]
+    + [
+        _entry("svd", (normal(s),), linalg=True, full_matrices=full)._replace(grad_of=_svd_of(full))
+        for s, full in [
+            ((3, 3), True),
+            ((4, 2), False),
+            ((2, 4), False),
+            ((2, 3, 2), False),
+            ((4, 2), True),
+            ((2, 3), True),
+        ]
+    ]
+    + [_entry("svd", (normal((3, 2)),), linalg=True, compute_uv=False)]
+    + [_entry("svdvals", (normal(s),), linalg=True) for s in [(3, 3), (4, 2), (2, 2, 3)]]
+    + [_entry("pinv", (normal(s),), method="pinv", linalg=True) for s in [(3, 3), (4, 2), (2, 4)]]
+    + [
+        _entry("qr", (normal(s),), mode=mode, linalg=True)._replace(grad_of=_qr_of(mode))
+        for s, mode in [
+            ((3, 3), "reduced"),
+            ((4, 2), "reduced"),
+            ((2, 4), "reduced"),
+            ((2, 3, 2), "reduced"),
+            ((2, 4), "complete"),
+            ((4, 3), "r"),
+        ]
+    ]
+    + [
+        _entry(
+            "matrix_power", (well_conditioned((3, 3)),), n, method="matrix_power", linalg=True
+        )._replace(nd=n == 0)
+        for n in (0, 1, 3, -2)
+    ]
+    + [
+        _entry("norm", (x,), linalg=True, **kw)
+        for x, kw in [
+            (normal((4,)), {}),
+            (normal(()), {}),
+            (normal((2, 3, 2)), {}),
+            *((normal((4,)), {"ord": o}) for o in (1, 2, 3, 0.5, np.inf, -np.inf)),
+            *((normal((3, 2)), {"ord": o}) for o in ("fro", "nuc", 1, -1, 2, -2, np.inf, -np.inf)),
+            (normal((2, 3)), {"axis": -1}),
+            (normal((2, 3)), {"axis": 0, "ord": 1, "keepdims": True}),
+            (normal((2, 3, 2)), {"axis": (0, 2), "ord": "nuc"}),
+            (normal((2, 3, 2)), {"axis": (-1, 0), "ord": np.inf, "keepdims": True}),
+            (normal((2, 2, 3)), {"axis": (1, 2), "ord": -1}),
+        ]
+    ]
+    + [
+        Entry(
+            "norm-ord0",
+            (WITH_ZERO,),
+            lambda x: ops.norm(x, 0, axis=1),
+            None,
+            lambda x: np.linalg.norm(x, 0, axis=1),
+            nd=True,
+        )
+    ]
+    + [
+        Entry(
+            "norm-method",
+            (normal((2, 3)),),
+            lambda x: ops.norm(x, axis=1),
+            lambda t: t.norm(axis=1),
+            lambda x: np.linalg.norm(x, axis=1),
+        )
+    ]
+    + [
+        _entry("vector_norm", (normal((2, 3, 2)),), linalg=True, **kw)
+        for kw in [{}, {"axis": (0, 2), "ord": 1}, {"axis": 1, "keepdims": True}]
+    ]
+    + [
+        _entry("matrix_norm", (normal((2, 3, 2)),), linalg=True, **kw)
+        for kw in [{}, {"ord": "nuc", "keepdims": True}]
+    ]
+)
+
+VOCABULARY += (
+    REDUCTION_VOCABULARY
+    + SELECTION_VOCABULARY
+    + REARRANGE_VOCABULARY
+    + PRODUCT_VOCABULARY
+    + LINALG_VOCABULARY
+)
 
 ALL = (
     ELEMENTWISE
