@@ -11,15 +11,29 @@ drawings show. Find an op's derivative here:
   (primitives; erf and erfc computed in `_erf.py`), square reciprocal (compositions);
 - `rounding.py`: floor ceil trunc round floor_divide (zero derivative), mod (= remainder)
   fmod copysign (primitives);
-- `reductions.py`: sum max min (primitives), mean var (compositions);
+- `reductions.py`: sum max min prod norm2 logsumexp (primitives), mean var std amax
+  amin (compositions), argmax argmin argsort any all count_nonzero (not differentiable);
+- `cumulative.py`: cumsum cumprod (primitives), cummax cummin (compositions);
+- `sorting.py`: sort (primitive), take take_along_axis topk gather scatter_add
+  (compositions of getitem), nonzero (not differentiable);
 - `shape.py`: reshape transpose broadcast_to expand_dims squeeze getitem pad
   concatenate stack (primitives), swapaxes flatten (compositions);
-- `linalg.py`: matmul, and `affine` (x @ W^T + b, the fully connected layer);
+- `rearrange.py`: flip fliplr flipud rot90 roll repeat tile split array_split hsplit
+  vsplit moveaxis ravel atleast_1d/2d/3d diff hstack vstack (compositions);
+- `einsum.py`: einsum (primitive), tensordot dot vdot inner outer kron (compositions);
+- `matrices.py`: diagonal trace diag tril triu (compositions; diag of a vector is a
+  primitive);
+- `linalg/`: the namespace `ops.linalg` (NumPy's numpy.linalg): matmul and `affine`
+  (x @ W^T + b, the fully connected layer), inv det slogdet solve pinv matrix_power,
+  cholesky eigh eigvalsh svd svdvals qr, norm vector_norm matrix_norm;
 - `windows.py`: sliding_window (the im2col view), its adjoint `fold` (col2im), and
   `window_max` (max pooling).
 
 Primitives are the ops whose derivative cannot be had cheaply from others (subtract and
-divide are primitives because a composition would cost a second op on every call).
+divide are primitives because a composition would cost a second op on every call), or
+whose composition would be unstable or slow (logsumexp, erf, einsum, solve, eigh, svd,
+cumsum, sort). Each function's docstring says which it is. Functions named after
+PyTorch (topk, gather, scatter_add, cummax, cummin) return what PyTorch returns.
 Two primitives fuse what could be a composition, because measured on the benchmarks
 they pay for themselves: `affine` and `window_max`. Everything in
 `nn.functional` is a composition of these ops. The vjps follow one rule so that
