@@ -1,8 +1,11 @@
-"""The demo: train an MLP and a small CNN on scikit-learn's bundled digits.
+"""The demo: train an MLP and a small CNN on scikit-learn's bundled digits, or, with
+`--task charlm`, character-level language models (an LSTM and a transformer) on Python's
+reference documentation (see `nn.demo_charlm`).
 
 Run it as `autograd-demo` (the console command) or `python -m nn.demo`; `--help` lists
-the options. It prints each model's accuracy on a held-out test set (a fixed split, the
-same for every `--seed`) and writes to `--output` (default `demo_output/`):
+the options. The digits task prints each model's accuracy on a held-out test set (a
+fixed split, the same for every `--seed`) and writes to `--output` (default
+`demo_output/`):
 
 - `mlp_graph.svg`, `cnn_graph.svg`: the computation graph of one forward pass and loss;
 - `curves.png`: training loss and test accuracy per epoch of both models;
@@ -60,10 +63,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description=(
             "Train an MLP and a small CNN with this autodiff engine on scikit-learn's "
             "8x8 digits, print their test accuracy and write the computation graphs "
-            "(SVG), loss and accuracy curves (PNG) and trained weights (.npz)."
+            "(SVG), loss and accuracy curves (PNG) and trained weights (.npz). With "
+            "--task charlm, train an LSTM and a one-block transformer to predict the next "
+            "character of Python's reference documentation, print their held-out loss and "
+            "samples of their text, and write loss curves (PNG) and weights (.npz)."
         ),
     )
-    parser.add_argument("--epochs", type=int, default=None, help="training epochs (default 20)")
+    parser.add_argument(
+        "--task",
+        choices=("digits", "charlm"),
+        default="digits",
+        help="digits (MLP and CNN, the default) or charlm (character language models)",
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=None, help="digits: training epochs (default 20)"
+    )
+    parser.add_argument(
+        "--steps", type=int, default=None, help="charlm: training steps per model (default 400)"
+    )
+    parser.add_argument(
+        "--sample-length",
+        type=int,
+        default=300,
+        help="charlm: characters each model writes (default 300)",
+    )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed for weights and shuffling (default 0)"
     )
@@ -76,14 +99,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=int, default=32, help="minibatch size (default 32)")
     parser.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate (default 0.003)")
     parser.add_argument(
-        "--quick", action="store_true", help="a smoke run: 2 epochs unless --epochs is given"
+        "--quick",
+        action="store_true",
+        help="a smoke run: 2 epochs (charlm: 40 steps) unless --epochs (--steps) is given",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     args = parser.parse_args(argv)
     if args.epochs is None:
         args.epochs = 2 if args.quick else 20
-    if args.epochs < 1:
-        parser.error(f"--epochs must be at least 1; got {args.epochs}")
+    if args.steps is None:
+        args.steps = 40 if args.quick else 400
+    for option, value in (("--epochs", args.epochs), ("--steps", args.steps)):
+        if value < 1:
+            parser.error(f"{option} must be at least 1; got {value}")
+    if args.sample_length < 0:
+        parser.error(f"--sample-length must be at least 0; got {args.sample_length}")
     if args.batch_size < 1:
         parser.error(f"--batch-size must be at least 1; got {args.batch_size}")
     return args
@@ -254,7 +284,13 @@ def run(args: argparse.Namespace) -> DemoResult:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Console entry point (`autograd-demo`); returns the process exit code."""
-    run(parse_args(argv))
+    args = parse_args(argv)
+    if args.task == "charlm":
+        from . import demo_charlm
+
+        demo_charlm.run(args)
+    else:
+        run(args)
     return 0
 
 

@@ -95,3 +95,56 @@ def test_runs_as_module():
     )
     assert done.returncode == 0, done.stderr
     assert "autograd-demo" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def charlm_run(tmp_path_factory):
+    from nn import demo_charlm
+
+    out = tmp_path_factory.mktemp("charlm")
+    args = demo.parse_args(
+        ["--task", "charlm", "--steps", "30", "--sample-length", "40", "--output", str(out),
+         "--no-progress"]
+    )  # fmt: skip
+    return out, demo_charlm.run(args)
+
+
+def test_charlm_learns_and_writes_its_files(charlm_run):
+    out, result = charlm_run
+    assert set(result.val_loss) == {"lstm", "transformer"}
+    # 30 steps already beat a uniform guess over the ~100 characters (log 103 = 4.6)
+    assert all(loss < 3.6 for loss in result.val_loss.values())
+    assert 2.0 < result.bigram_loss < 2.6
+    for name, text in result.samples.items():
+        assert text.startswith('The "for" statement') and len(text) == 19 + 40, name
+    assert (out / "charlm_curves.png").read_bytes().startswith(b"\x89PNG")
+    for name in ("lstm", "transformer"):
+        state = nn.load(out / f"{name}_lm.npz")
+        assert any(key.startswith("embed.") for key in state)
+
+
+def test_charlm_main_prints_losses_and_samples(tmp_path, capsys):
+    argv = ["--task", "charlm", "--quick", "--steps", "4", "--sample-length", "5"]
+    assert demo.main([*argv, "--output", str(tmp_path), "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"lstm held-out loss: [0-9.]+ nats/char", printed)
+    assert re.search(r"transformer held-out loss: [0-9.]+ nats/char", printed)
+    assert "---- transformer sample ----" in printed
+
+
+def test_charlm_same_seed_same_losses(tmp_path):
+    from nn import demo_charlm
+
+    runs = []
+    for sub in ("a", "b"):
+        argv = ["--task", "charlm", "--steps", "3", "--sample-length", "3", "--no-progress"]
+        args = demo.parse_args([*argv, "--output", str(tmp_path / sub), "--seed", "5"])
+        runs.append(demo_charlm.run(args).histories["transformer"].loss)
+    assert runs[0] == runs[1]
+
+
+def test_rejects_bad_steps(capsys):
+    with pytest.raises(SystemExit) as exc:
+        demo.main(["--task", "charlm", "--steps", "0"])
+    assert exc.value.code == 2
+    assert "--steps" in capsys.readouterr().err
