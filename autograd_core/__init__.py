@@ -4,7 +4,7 @@ grad modes, hooks, `grad`, function transforms, gradient checks and graph render
 Reading order: `tensor.py` (the array and its node) -> `graph.py` (the node, the
 topological order) -> `op.py` (`defop`: how a primitive is declared and how a call
 becomes a node) -> `engine.py` (the grad_table loop) -> `grad_mode.py` -> `func.py` ->
-`gradcheck.py`.
+`gradcheck.py`. `creation.py` holds the creation functions (zeros, arange, randn, ...).
 
 The modules of this package never import `ops` or `nn`. This file gathers and binds:
 it attaches `backward` and `draw` to Tensor, and imports `ops` last, so that
@@ -16,6 +16,24 @@ from typing import Any
 
 from . import func
 from .anomaly import detect_anomaly
+from .creation import (
+    arange,
+    empty,
+    empty_like,
+    eye,
+    full,
+    full_like,
+    linspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    uniform,
+    zeros,
+    zeros_like,
+)
 from .engine import grad, tensor_backward
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -72,20 +90,36 @@ Tensor.draw = _tensor_draw  # type: ignore[attr-defined]
 __all__ = [
     "GradcheckError",
     "Tensor",
+    "arange",
     "defop",
     "detect_anomaly",
     "draw",
+    "empty",
+    "empty_like",
     "enable_grad",
     "explain",
     "explore",
+    "eye",
+    "full",
+    "full_like",
     "func",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "linspace",
     "manual_seed",
     "no_grad",
+    "normal",
+    "ones",
+    "ones_like",
+    "rand",
+    "randint",
+    "randn",
     "set_grad_enabled",
     "tensor",
     "trace_backward",
+    "uniform",
+    "zeros",
+    "zeros_like",
 ]

@@ -11,9 +11,9 @@ drawings show. Find an op's derivative here:
   (primitives; erf and erfc computed in `_erf.py`), square reciprocal (compositions);
 - `rounding.py`: floor ceil trunc round floor_divide (zero derivative), mod (= remainder)
   fmod copysign (primitives);
-- `reductions.py`: sum max min prod norm2 logsumexp (primitives), mean var std amax
+- `reductions.py`: sum max min norm2 logsumexp (primitives), mean var std amax
   amin (compositions), argmax argmin argsort any all count_nonzero (not differentiable);
-- `cumulative.py`: cumsum cumprod (primitives), cummax cummin (compositions);
+- `cumulative.py`: cumsum cumprod prod (primitives), cummax cummin (compositions);
 - `sorting.py`: sort (primitive), take take_along_axis topk gather scatter_add
   (compositions of getitem), nonzero (not differentiable);
 - `shape.py`: reshape transpose broadcast_to expand_dims squeeze getitem pad
@@ -43,7 +43,7 @@ operators, array methods, NumPy functions and ops on them (see `autograd_core.op
 
 from . import linalg
 from ._bind import bind as _bind
-from .cumulative import cummax, cummin, cumprod, cumsum
+from .cumulative import cummax, cummin, cumprod, cumsum, prod
 from .einsum import dot, einsum, inner, kron, outer, tensordot, vdot
 from .elementwise import (
     abs,
@@ -138,7 +138,6 @@ from .reductions import (
     mean,
     min,
     norm2,
-    prod,
     std,
     sum,
     var,

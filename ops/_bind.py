@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd_core import creation
 from autograd_core.tensor import Tensor
 
 from . import (
@@ -230,11 +231,11 @@ _METHODS = {
     **{
         name: getattr(reductions, name)
         for name in (
-            "sum mean max min var prod std logsumexp amax amin argmax argmin argsort any all "
+            "sum mean max min var std logsumexp amax amin argmax argmin argsort any all "
             "count_nonzero"
         ).split()
     },
-    **{name: getattr(cumulative, name) for name in "cumsum cumprod cummax cummin".split()},
+    **{name: getattr(cumulative, name) for name in "prod cumsum cumprod cummax cummin".split()},
     **{name: getattr(sorting, name) for name in "sort take topk gather nonzero".split()},
     **{
         name: getattr(rearrange, name)
@@ -368,7 +369,7 @@ def _ufuncs() -> dict[Any, Any]:
         table[(ufunc, "outer")] = _outer(table[ufunc])
     for ufunc, reduce, running in [
         (np.add, reductions.sum, cumulative.cumsum),
-        (np.multiply, reductions.prod, cumulative.cumprod),
+        (np.multiply, cumulative.prod, cumulative.cumprod),
     ]:
         table[(ufunc, "reduce")] = _ufunc_reduce(reduce, f"{ufunc.__name__}.reduce")
         table[(ufunc, "accumulate")] = _ufunc_accumulate(running, f"{ufunc.__name__}.accumulate")
@@ -386,7 +387,7 @@ def _functions() -> dict[Any, Any]:
     return {
         np.sum: _with_dtype(R.sum, "sum"),
         np.mean: _with_dtype(R.mean, "mean"),
-        np.prod: _with_dtype(R.prod, "prod"),
+        np.prod: _with_dtype(cumulative.prod, "prod"),
         np.max: _without_dtype(R.max, "max"),
         np.amax: _without_dtype(R.max, "amax"),
         np.min: _without_dtype(R.min, "min"),
@@ -445,6 +446,8 @@ def _functions() -> dict[Any, Any]:
         np.shape: lambda x: x.shape,
         np.ndim: lambda x: x.ndim,
         np.size: lambda x: x.size,
-        np.zeros_like: lambda x, dtype=None: Tensor(np.zeros_like(x._data, dtype=dtype)),
-        np.ones_like: lambda x, dtype=None: Tensor(np.ones_like(x._data, dtype=dtype)),
+        np.zeros_like: creation.zeros_like,
+        np.ones_like: creation.ones_like,
+        np.full_like: creation.full_like,
+        np.empty_like: creation.empty_like,
     }

@@ -1,5 +1,6 @@
 """Cumulative reductions along one axis: cumsum and cumprod (primitives), cummax and
-cummin (compositions: NumPy's running extreme gives the indices, a gather the values).
+cummin (compositions: NumPy's running extreme gives the indices, a gather the values);
+and prod (a primitive reduction), whose vjp is built from cumulative products.
 
 `axis=None` works on the flattened tensor, as in NumPy.
 """
@@ -14,7 +15,7 @@ from autograd_core.op import defop
 from autograd_core.tensor import Tensor
 
 from .elementwise import unwrap
-from .reductions import _axes
+from .reductions import Axis, _axes, _kept_shape, _spread
 from .shape import reshape
 from .sorting import ValuesIndices, take_along_axis
 
@@ -139,3 +140,47 @@ def cummax(x: Any, axis: int) -> ValuesIndices:
 def cummin(x: Any, axis: int) -> ValuesIndices:
     """Composition: (values, indices) of the running minimum along `axis` (see cummax)."""
     return _running(x, axis, np.minimum, "cummin")
+
+
+def _others_product(x: Any, axes: tuple[int, ...]) -> Any:
+    """For each element, the product of the other elements reduced with it (along `axes`),
+    exact where x holds zeros: the exclusive cumulative products from the left and from
+    the right, multiplied. Written with ops, so it differentiates again."""
+    shape = np.shape(x)
+    rest = [a for a in range(len(shape)) if a not in axes]
+    order = rest + list(axes)
+    identity = order == list(range(len(shape)))
+    moved = x if identity else np.transpose(x, order)
+    kept = tuple(shape[a] for a in rest)
+    flat = moved.reshape(kept + (-1,))
+    ones = np.ones(kept + (1,), dtype=unwrap(flat).dtype)
+    left = cumprod(flat, axis=-1)
+    right = cumprod(flat[..., ::-1], axis=-1)[..., ::-1]
+    others = np.concatenate([ones, left[..., :-1]], axis=-1) * np.concatenate(
+        [right[..., 1:], ones], axis=-1
+    )
+    others = others.reshape(tuple(shape[a] for a in order))
+    return others if identity else np.transpose(others, tuple(np.argsort(order)))
+
+
+def _prod_vjp(g: Any, y: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
+    axes = _axes(axis, np.ndim(x))
+    spread = _spread(g, np.shape(x), axis)
+    if not (unwrap(x) == 0).any():
+        return spread * (np.reshape(y, _kept_shape(np.shape(x), axis)) / x)
+    return spread * _others_product(x, axes)
+
+
+_prod = defop(
+    "prod",
+    lambda x, axis, keepdims: np.prod(x, axis=_axes(axis, np.ndim(x), "prod"), keepdims=keepdims),
+    _prod_vjp,
+    rules="∂/∂xᵢ = ∏ⱼ≠ᵢ xⱼ",
+)
+
+
+def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Primitive: the product over `axis`. d/dx_i = the product of the others: y / x_i
+    without zeros; with zeros, from exclusive cumulative products, so it is exact there
+    (one zero: only its own derivative is nonzero; two: all are 0)."""
+    return _prod(x, axis=axis, keepdims=keepdims)

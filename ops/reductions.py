@@ -1,7 +1,8 @@
-"""Reductions over axes. Primitives: sum, max, min, prod, norm2 (the Euclidean norm),
-logsumexp. Compositions: mean, var, std (norm2 of the centred values), amax and amin
-(NumPy's aliases of max and min). Not differentiable (they return indices, counts or
-bools): argmax argmin argsort any all count_nonzero.
+"""Reductions over axes. Primitives: sum, max, min, norm2 (the Euclidean norm),
+logsumexp; prod, whose vjp needs cumprod, is in `cumulative.py`. Compositions: mean, var,
+std (norm2 of the centred values), amax and amin (NumPy's aliases of max and min). Not
+differentiable (they return indices, counts or bools): argmax argmin argsort any all
+count_nonzero.
 
 Keywords follow NumPy: `axis` is None, an int or a tuple of ints; `keepdims` keeps the
 reduced axes with length 1.
@@ -148,52 +149,6 @@ def amax(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 def amin(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """NumPy's alias of `min` (the same op)."""
     return _min(x, axis=axis, keepdims=keepdims)
-
-
-def _others_product(x: Any, axes: tuple[int, ...]) -> Any:
-    """For each element, the product of the other elements reduced with it (along `axes`),
-    exact where x holds zeros: the exclusive cumulative products from the left and from
-    the right, multiplied. Written with ops, so it differentiates again."""
-    from .cumulative import cumprod  # cumulative builds on this module
-
-    shape = np.shape(x)
-    rest = [a for a in range(len(shape)) if a not in axes]
-    order = rest + list(axes)
-    identity = order == list(range(len(shape)))
-    moved = x if identity else np.transpose(x, order)
-    kept = tuple(shape[a] for a in rest)
-    flat = moved.reshape(kept + (-1,))
-    ones = np.ones(kept + (1,), dtype=unwrap(flat).dtype)
-    left = cumprod(flat, axis=-1)
-    right = cumprod(flat[..., ::-1], axis=-1)[..., ::-1]
-    others = np.concatenate([ones, left[..., :-1]], axis=-1) * np.concatenate(
-        [right[..., 1:], ones], axis=-1
-    )
-    others = others.reshape(tuple(shape[a] for a in order))
-    return others if identity else np.transpose(others, tuple(np.argsort(order)))
-
-
-def _prod_vjp(g: Any, y: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
-    axes = _axes(axis, np.ndim(x))
-    spread = _spread(g, np.shape(x), axis)
-    if not (unwrap(x) == 0).any():
-        return spread * (np.reshape(y, _kept_shape(np.shape(x), axis)) / x)
-    return spread * _others_product(x, axes)
-
-
-_prod = defop(
-    "prod",
-    lambda x, axis, keepdims: np.prod(x, axis=_axes(axis, np.ndim(x), "prod"), keepdims=keepdims),
-    _prod_vjp,
-    rules="∂/∂xᵢ = ∏ⱼ≠ᵢ xⱼ",
-)
-
-
-def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Primitive: the product over `axis`. d/dx_i = the product of the others: y / x_i
-    without zeros; with zeros, from exclusive cumulative products, so it is exact there
-    (one zero: only its own derivative is nonzero; two: all are 0)."""
-    return _prod(x, axis=axis, keepdims=keepdims)
 
 
 def _norm2_forward(x: Any, axis: Axis, keepdims: bool) -> Any:

@@ -19,6 +19,7 @@ import numpy as np
 from autograd_core.op import defop
 from autograd_core.tensor import Tensor, lock
 
+from ..cumulative import _others_product
 from ..elementwise import unwrap
 from ..shape import getitem
 from ._common import LinAlgError, eye_like, matrices, mT, singular, square
@@ -106,8 +107,6 @@ def solve(a: Any, b: Any) -> Tensor:
 def _cofactor(a: Any) -> Any:
     """The cofactor matrix det(A) inv(A)^T, from the singular values so that it holds for
     singular A too: det(U) det(V^T) U diag(prod of the other singular values) V^T."""
-    from ..reductions import _others_product
-
     u, s, vh = np.linalg.svd(a)
     others = _others_product(s, (np.ndim(unwrap(s)) - 1,))
     signs = np.linalg.det(u) * np.linalg.det(vh)
