@@ -1,6 +1,9 @@
 """Function transforms in the style of `torch.func` and JAX: they take a function of
 Tensors and return a new function. Inputs may be Tensors, arrays or numbers.
 
+Reverse mode: grad, value_and_grad, vjp, jacobian, hessian, hvp. Forward mode: jvp,
+jacfwd, linearize, by transposing reverse mode (see the notes above `_Transposed`).
+
 They nest (`hessian = jacobian(grad(f))`): each transform makes fresh input nodes, so
 d/d(input) holds every other variable fixed, and it builds the graph of its result
 (`create_graph`) whenever that result depends on a tensor from outside which requires
@@ -185,3 +188,163 @@ def hvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Tensor, Any
         found = _grad(dot, xs, create_graph=nested, allow_unused=True)
         hv = [_zeros_if_none(h, x) for h, x in zip(found, xs, strict=False)]
     return out, hv[0] if single else tuple(hv)
+
+
+# ---- forward mode ------------------------------------------------------------------------
+#
+# Forward mode is the transpose of reverse mode (the "double vjp" trick): for y = f(x),
+# reverse mode with a cotangent u that is itself a variable gives g(u) = J^T u, a linear
+# function of u whose graph backward records (create_graph=True). Its vjp with respect
+# to u, for the tangent v, is (J^T)^T v = J v: the Jacobian-vector product. So no op
+# needs a tangent rule of its own: every op's vjp, written with ops, is differentiable
+# in g, and one more reverse pass through the graph of g gives J v. A jvp costs one
+# forward, one backward that records its graph, and one backward through that graph;
+# `linearize` keeps the graph of J^T u, so each further jvp costs only the last pass.
+
+
+class _Transposed:
+    """The graph of g(u) = J^T u for f at the primals, and its reverse pass u -> J v."""
+
+    def __init__(self, f: Callable[..., Any], primals: Sequence[Any], who: str) -> None:
+        self.xs, _ = _prepare(primals, range(len(primals)))
+        self.out = f(*self.xs)
+        self.single = isinstance(self.out, Tensor)
+        self.outs = (self.out,) if self.single else tuple(self.out)
+        for k, o in enumerate(self.outs):
+            if not isinstance(o, Tensor):
+                raise TypeError(f"{who}: output {k} of the function is {type(o)}, not a Tensor.")
+        self.us = [
+            Tensor(np.zeros(o.shape, dtype=o.dtype), requires_grad=o.dtype.kind == "f")
+            for o in self.outs
+        ]
+        live = [(o, u) for o, u in zip(self.outs, self.us, strict=True) if o.requires_grad]
+        self.gs: tuple[Tensor | None, ...] = (None,) * len(self.xs)
+        if live:
+            self.gs = _grad(
+                [o for o, _ in live],
+                self.xs,
+                [u for _, u in live],
+                create_graph=True,
+                allow_unused=True,
+            )
+        self.nested = _nested(self.outs, self.xs)
+        self.who = who
+
+    def push(self, tangents: Sequence[Any]) -> tuple[Tensor, ...]:
+        """J v: one tangent per primal, one result per output."""
+        if len(tangents) != len(self.xs):
+            raise ValueError(
+                f"{self.who}: {len(self.xs)} primal(s) but {len(tangents)} tangent(s); give "
+                "one tangent per primal, of its shape."
+            )
+        roots, seeds = [], []
+        outer = False
+        for g, v, x in zip(self.gs, tangents, self.xs, strict=True):
+            if isinstance(v, Tensor):
+                outer = outer or v.requires_grad
+                value = v if v.requires_grad else v._data
+            else:
+                value = np.asarray(v, dtype=x.dtype)
+            if np.shape(value) != x.shape:
+                raise ValueError(
+                    f"{self.who}: a tangent of shape {np.shape(value)} for a primal of shape "
+                    f"{x.shape}; each tangent needs its primal's shape."
+                )
+            if g is not None and g.requires_grad:
+                roots.append(g)
+                seeds.append(value)
+        wanted = [u for u in self.us if u.requires_grad]
+        found: tuple[Tensor | None, ...] = (None,) * len(wanted)
+        if roots and wanted:
+            found = _grad(
+                roots,
+                wanted,
+                seeds,
+                retain_graph=True,
+                create_graph=self.nested or outer,
+                allow_unused=True,
+            )
+        by_u = dict(zip(map(id, wanted), found, strict=True))
+        return tuple(
+            _zeros_if_none(by_u.get(id(u)), o) for u, o in zip(self.us, self.outs, strict=True)
+        )
+
+    def result(self, pushed: tuple[Tensor, ...]) -> Any:
+        return pushed[0] if self.single else pushed
+
+
+def _as_sequence(values: Any) -> tuple[Any, ...]:
+    return tuple(values) if isinstance(values, (tuple, list)) else (values,)
+
+
+def jvp(f: Callable[..., Any], primals: Any, tangents: Any) -> tuple[Any, Any]:
+    """`(f(*primals), J @ tangents)`, torch.func.jvp: the Jacobian-vector product by
+    forward mode (the transpose of reverse mode; see the notes above `_Transposed`).
+    `primals` and `tangents` are tuples with one tangent per primal (a single Tensor or
+    array is taken as a 1-tuple); for several outputs, one tangent per output is returned.
+    It composes with the other transforms (its outputs have a graph when they depend on
+    tensors from outside that require grad)."""
+    ps, vs = _as_sequence(primals), _as_sequence(tangents)
+    if len(ps) != len(vs):
+        raise ValueError(f"jvp: {len(ps)} primal(s) but {len(vs)} tangent(s).")
+    t = _Transposed(f, ps, "jvp")
+    return t.out, t.result(t.push(vs))
+
+
+def linearize(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[..., Any]]:
+    """`out, jvp_fn = linearize(f, *primals)`, torch.func.linearize: `jvp_fn(*tangents)`
+    gives J @ tangents at the primals, as often as needed; f runs once, and so does the
+    backward that records the graph of J^T u, so each call costs one reverse pass."""
+    t = _Transposed(f, primals, "linearize")
+
+    def jvp_fn(*tangents: Any) -> Any:
+        return t.result(t.push(tangents))
+
+    return t.out, jvp_fn
+
+
+def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """`jacfwd(f)(*args)`: d f / d args[argnums] with shape out.shape + arg.shape, equal to
+    `jacobian` but built column by column, one Jacobian-vector product per input element
+    (forward mode: cheaper than `jacobian` when inputs are fewer than outputs). It nests
+    with the other transforms: `jacfwd(grad(f))` is the Hessian."""
+
+    def wrapper(*args: Any) -> Any:
+        new, nums = _prepare(args, argnums)
+        xs = [new[n] for n in nums]
+        out = f(*new)
+        if not isinstance(out, Tensor):
+            raise ValueError(f"jacfwd: the function must return a Tensor; got {type(out)}.")
+        if not out.requires_grad or out.dtype.kind != "f":
+            return _pick([Tensor(np.zeros(out.shape + x.shape)) for x in xs], argnums)
+        u = Tensor(np.zeros(out.shape, dtype=out.dtype), requires_grad=True)
+        gs = _grad(out, xs, u, create_graph=True, allow_unused=True)
+        nested = _nested([out], xs)
+        jacs = []
+        for g, x in zip(gs, xs, strict=True):
+            if g is None or not g.requires_grad:
+                jacs.append(Tensor(np.zeros(out.shape + x.shape, dtype=out.dtype)))
+                continue
+            columns: list[Any] = []
+            for k in range(x.size):
+                seed = np.zeros(x.size, dtype=x.dtype)
+                seed[k] = 1
+                seed = lock(seed.reshape(x.shape))
+                found = gradients(
+                    [g],
+                    {g: Tensor._wrap(seed) if nested else seed},
+                    [u],
+                    retain_graph=True,
+                    create_graph=nested,
+                ).get(u)
+                columns.append(found if found is not None else np.zeros(out.shape, out.dtype))
+            if any(isinstance(c, Tensor) for c in columns):
+                parts = [c if isinstance(c, Tensor) else Tensor._wrap(lock(c)) for c in columns]
+                jac = np.stack(parts, axis=-1).reshape(out.shape + x.shape)
+            else:
+                stacked = np.stack(columns, axis=-1) if columns else np.zeros(out.shape + (0,))
+                jac = Tensor(stacked.reshape(out.shape + x.shape))
+            jacs.append(jac)
+        return _pick(jacs, argnums)
+
+    return wrapper
