@@ -117,3 +117,76 @@ def cnn_trainer(fw: Framework, params: list[np.ndarray], lr: float = LR) -> Trai
     """The CNN as fw.F calls on leaf tensors made from `params` ([K1, c1, K2, c2, W, b])."""
     leaves = [fw.leaf(p) for p in params]
     return Trainer(fw, lambda x: cnn_forward(fw.F, leaves, x), leaves, lr)
+
+
+# ---- character language models (lstm_lm_step, transformer_step) ---------------------------
+
+LM_VOCAB = 96  # characters
+LM_CONTEXT = 64  # characters per window
+LM_BATCH = 32
+LSTM_LM_SIZES = (64, 256)  # embedding, hidden
+TRANSFORMER_SIZES = (128, 4, 512)  # d_model, heads, feed-forward
+
+
+def lm_batch(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y): LM_BATCH windows of LM_CONTEXT random character ids and the same shifted
+    by one (flattened, one target per position)."""
+    ids = np.random.default_rng(seed).integers(0, LM_VOCAB, (LM_BATCH, LM_CONTEXT + 1))
+    return ids[:, :-1], ids[:, 1:].reshape(-1)
+
+
+def _load_seeded(fw: Framework, model: Any, seed: int) -> None:
+    """Every parameter U(-0.1, 0.1) from one seeded stream, in state_dict order: the
+    names and shapes are the same in both frameworks, so are the values."""
+    rng = np.random.default_rng(seed)
+    state = {
+        name: fw.tensor(rng.uniform(-0.1, 0.1, tuple(value.shape)).astype(np.float32))
+        for name, value in model.state_dict().items()
+    }
+    model.load_state_dict(state)
+
+
+def lstm_lm_trainer(fw: Framework, seed: int = 0, lr: float = LR) -> Trainer:
+    """Embedding -> LSTM (batch_first) -> Linear, mean cross-entropy over every position."""
+    dim, hidden = LSTM_LM_SIZES
+    model = fw.nn.ModuleDict(
+        {
+            "embed": fw.nn.Embedding(LM_VOCAB, dim),
+            "lstm": fw.nn.LSTM(dim, hidden, batch_first=True),
+            "head": fw.nn.Linear(hidden, LM_VOCAB),
+        }
+    )
+    _load_seeded(fw, model, seed)
+
+    def forward(x: Any) -> Any:
+        out, _ = model["lstm"](model["embed"](x))
+        return model["head"](out).reshape(-1, LM_VOCAB)
+
+    return Trainer(fw, forward, list(model.parameters()), lr)
+
+
+def transformer_trainer(fw: Framework, seed: int = 0, lr: float = LR) -> Trainer:
+    """Token and position embeddings -> one pre-norm TransformerEncoderLayer (causal
+    mask, no dropout) -> LayerNorm -> Linear, mean cross-entropy over every position."""
+    dim, heads, ff = TRANSFORMER_SIZES
+    model = fw.nn.ModuleDict(
+        {
+            "embed": fw.nn.Embedding(LM_VOCAB, dim),
+            "position": fw.nn.Embedding(LM_CONTEXT, dim),
+            "block": fw.nn.TransformerEncoderLayer(
+                dim, heads, ff, dropout=0.0, batch_first=True, norm_first=True
+            ),
+            "norm": fw.nn.LayerNorm(dim),
+            "head": fw.nn.Linear(dim, LM_VOCAB),
+        }
+    )
+    _load_seeded(fw, model, seed)
+    positions = fw.tensor(np.arange(LM_CONTEXT))
+    causal = fw.tensor(np.triu(np.ones((LM_CONTEXT, LM_CONTEXT), dtype=bool), k=1))
+
+    def forward(x: Any) -> Any:
+        h = model["embed"](x) + model["position"](positions)
+        h = model["block"](h, src_mask=causal, is_causal=True)
+        return model["head"](model["norm"](h)).reshape(-1, LM_VOCAB)
+
+    return Trainer(fw, forward, list(model.parameters()), lr)

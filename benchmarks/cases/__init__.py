@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..case import Case
 from .cnn import CNN_STEP
 from .deep_chain import DEEP_CHAIN_1M, DEEP_CHAIN_100K
+from .language_models import LSTM_LM_STEP, TRANSFORMER_STEP
 from .mlp import MLP_STEP, MLP_TRAIN_MEMORY
 from .scalar_graph import SCALAR_GRAPH
 from .tiny_ops import TINY_OPS
@@ -17,6 +18,8 @@ CASES: dict[str, Case] = {
     for c in (
         MLP_STEP,
         CNN_STEP,
+        LSTM_LM_STEP,
+        TRANSFORMER_STEP,
         SCALAR_GRAPH,
         DEEP_CHAIN_100K,
         DEEP_CHAIN_1M,
