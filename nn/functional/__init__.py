@@ -1,20 +1,26 @@
 """Functional layers (`import nn.functional as F`): the layers of "Back propagation
-reference" and the usual extras (softmax, softplus, batch and layer norm, dropout, more
-losses), written as compositions of `ops` primitives, so every gradient (and gradient
-of a gradient) comes from the engine. A few call a fused `ops` primitive instead (their
-docstrings say which), because as compositions they are slow: one graph node each, with
-its vjps written in terms of operators and ops, so gradients of gradients still work.
+reference" and the usual extras (more activations and losses, normalizations, dropout,
+embeddings, recurrent layers, attention, resizing), written as compositions of `ops`
+primitives, so every gradient (and gradient of a gradient) comes from the engine. A few
+call a fused `ops` primitive instead (their docstrings say which), because as
+compositions they are slow: one graph node each, with its vjps written in terms of
+operators and ops, so gradients of gradients still work.
 
 - `activations.py`: relu leaky_relu tanh sigmoid abs power softplus softmax log_softmax
   gelu silu elu selu softsign hardtanh log_sigmoid mish;
-- `conv.py`: conv2d conv_transpose2d (im2col view + one batched matmul; col2im);
-- `pooling.py`: max_pool2d max_unpool2d avg_pool2d avg_unpool2d;
-- `normalization.py`: instance_norm batch_norm layer_norm;
+- `conv.py`: conv1d conv2d conv_transpose2d (im2col view + one batched matmul; col2im);
+- `pooling.py`: max_pool1d max_pool2d max_unpool2d avg_pool1d avg_pool2d avg_unpool2d
+  adaptive_avg_pool2d;
+- `normalization.py`: instance_norm batch_norm layer_norm group_norm;
 - `dropout.py`: dropout;
 - `embedding.py`: embedding one_hot;
+- `recurrent.py`: rnn_cell lstm_cell gru_cell and rnn lstm gru (whole sequences);
+- `attention.py`: scaled_dot_product_attention multi_head_attention;
+- `upsampling.py`: interpolate;
 - `restructure.py`: pad crop;
 - `losses.py`: euclidean_loss mse_loss nll_loss cross_entropy binary_cross_entropy
-  binary_cross_entropy_with_logits total_variation;
+  binary_cross_entropy_with_logits total_variation l1_loss smooth_l1_loss huber_loss
+  kl_div cosine_similarity;
 - `linear.py`: linear gram_matrix.
 
 Layouts follow PyTorch (NCHW; Linear and Conv2d weights (out, in, ...),

@@ -1,9 +1,12 @@
 """The layers as `Module`s: each holds its settings and parameters and calls the
 matching function of `nn.functional` in `forward`. The files mirror `nn/functional/`:
 `activations.py`, `conv.py`, `pooling.py`, `normalization.py`, `dropout.py`,
-`restructure.py`, `losses.py` and `linear.py` hold the Modules of the functions in the
-file of the same name there (plus Identity and Flatten, which have no function);
-`_base.py` holds the `Layer` base class and parameter initialisation.
+`embedding.py`, `recurrent.py`, `attention.py`, `upsampling.py`, `restructure.py`,
+`losses.py` and `linear.py` hold the Modules of the functions in the file of the same
+name there (plus Identity and Flatten, which have no function); `transformer.py` holds
+TransformerEncoderLayer and TransformerEncoder, compositions of those Modules with
+PyTorch's submodule names; `_base.py` holds the `Layer` base class and parameter
+initialisation.
 
 A layer checks its constructor arguments when it is built, with the checks of the
 function it calls; its input is checked by that function, and the layer's name and key
@@ -13,7 +16,10 @@ Parameter names, shapes and default initialisation follow PyTorch, so state dict
 be exchanged with it: `Linear.weight` is (out_features, in_features), `Conv2d.weight` is
 (out_channels, in_channels // groups, kh, kw), `ConvTranspose2d.weight` is
 (in_channels, out_channels // groups, kh, kw); weights start as
-kaiming_uniform_(a=sqrt(5)) and biases as U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+kaiming_uniform_(a=sqrt(5)) and biases as U(-1/sqrt(fan_in), 1/sqrt(fan_in)). The
+recurrent layers use PyTorch's weight_ih_l{k} / weight_hh_l{k} / bias_*_l{k} names and
+gate orders (LSTM i, f, g, o; GRU r, z, n), MultiheadAttention its in_proj_weight and
+out_proj, Embedding N(0, 1).
 Parameters are float32 by default (as in PyTorch); pass `dtype=np.float64` (or call
 `.double()`) for gradient checks. Layers with random initialisation or behaviour take
 `rng`: a `np.random.Generator`, an int seed, or None for the engine's generator, so
