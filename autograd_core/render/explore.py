@@ -136,24 +136,33 @@ def _facts(t: Tensor, param_name: str | None, trace: Trace | None) -> dict[str, 
     }
 
 
-def _steps(trace: Trace, ids: dict[int, str]) -> list[dict[str, Any]]:
-    """One entry per grad_table step: the node completed, the edges that sent to it
-    (as graphviz titles them, input tensor -> op node) and the table so far."""
-    steps = []
+def _steps(trace: Trace, ids: dict[int, str], shown: int = 40) -> list[dict[str, Any]]:
+    """One entry per grad_table step of a drawn tensor (the node budget bounds them):
+    the node completed, the edges that sent to it (as graphviz titles them, input tensor
+    -> op node), its equation, and the last `shown` entries of the table so far."""
+    steps: list[dict[str, Any]] = []
+    table: list[str] = []
     for step in trace.steps:
         node = ids.get(id(step.node))
-        edges = []
-        for c in step.contributions:
-            child = ids.get(id(c.child))
-            if node is not None and child is not None:
-                edges.append(f"{node}->o{child[1:]}")
+        if node is None:
+            continue  # folded away by the node budget
+        label = trace.label(step.node)
+        value = text.value_text(step.grad, 4) or f"array{text.shape_text(step.grad.shape)}"
+        table.append(f"grad_table[{label}] = {value}")
+        edges = [
+            f"{node}->o{child[1:]}"
+            for c in step.contributions
+            if (child := ids.get(id(c.child))) is not None
+        ]
+        more = len(table) - shown
         steps.append(
             {
                 "node": node,
                 "edges": edges,
-                "label": trace.label(step.node),
+                "label": label,
                 "equation": step.equation(),
-                "table": step.table_text(),
+                "table": (f"({more} earlier entries)\n" if more > 0 else "")
+                + "\n".join(table[-shown:]),
             }
         )
     return steps

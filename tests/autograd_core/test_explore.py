@@ -85,3 +85,14 @@ def test_composite_records_its_scope_and_draws_as_one_box():
     assert '"tanh"' in expanded and 'class="composite"' in expanded
     np.testing.assert_allclose(y.numpy(), 3 * np.tanh(3 * np.array([1.0, 2.0])))
     assert (x * 2)._node.scope == ()  # the scope ends with the call
+
+
+def test_a_graph_of_a_hundred_thousand_nodes_keeps_the_node_budget():
+    x = Tensor(1.0, requires_grad=True, name="x")
+    y = x
+    for _ in range(50_000):
+        y = y * 1.0001 + 0.0
+    view = explore(y, max_nodes=150)
+    assert len(view.tensors) <= 150 and len(view.html()) < 2_000_000
+    assert 0 < len(view.steps) <= len(view.tensors)  # the steps of the drawn tensors
+    assert len(view.trace) == 100_001  # replayed in full
