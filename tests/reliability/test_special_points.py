@@ -31,7 +31,7 @@ def _probe(arity: int) -> dict[str, Callable[..., Any]]:
     """The public ops that act elementwise on `arity` arrays and are differentiable: the
     same shape out as in, for (3,) and (2, 3), and a diagonal Jacobian."""
     found = {}
-    x = np.array([0.3, 0.7, 1.1])
+    x = np.array([0.7, 0.3, 1.1])  # not sorted, so that sort is not the identity here
     for name in ops.__all__:
         fn = getattr(ops, name)
         if not callable(fn) or name in ("unwrap", "astype"):
@@ -284,13 +284,10 @@ def test_reductions_over_zero_size_axes(name, shape, axis):
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             y = fn(x, axis=axis)
-    except ValueError as err:
-        assert str(err).startswith(f"{name}:") and "empty" in str(err)
+    except ValueError as err:  # amax and amin are max and min by another name
+        assert str(err).split(":")[0] in (name, name.removeprefix("a")) and "empty" in str(err)
         return
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        expected = getattr(np, name)(np.zeros(shape), axis=axis)
-    assert y.shape == np.shape(expected)
+    assert y.shape == np.sum(np.zeros(shape), axis=axis).shape  # a reduction's shape
     if y.size:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
