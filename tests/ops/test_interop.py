@@ -160,6 +160,8 @@ LEFT_OPERANDS = [
     ("*-0d", operator.mul, np.array(2.5), normal((2, 3))),
     ("*-numpy-scalar", operator.mul, np.float64(2.5), normal((2, 3))),
     ("-0d", operator.sub, np.array(2.5), normal((2, 3))),
+    ("%", operator.mod, normal((3, 1, 4)), positive((5, 4)) + 0.5),
+    ("//", operator.floordiv, normal((2, 3)), positive((2, 3)) + 0.5),
 ]
 
 
