@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 Vjp = Callable[..., Any]
-SMALL = 16  # a freed intermediate with at most this many elements keeps its values
+SMALL = 16  # backward lets go of intermediates with more elements than this
 
 
 class Node(list):
@@ -43,7 +43,6 @@ class Node(list):
         "name",
         "shape",
         "dtype",
-        "values",
         "tensor",
         "_view",
     )
@@ -63,10 +62,9 @@ class Node(list):
         self.params = params  # keyword constants of the call, or None
         self.scope = scope  # the nn.Modules whose forward made it, outermost first
         self.origin = origin  # the line of user code, under detect_anomaly()
-        # Set by `release` when backward frees the node that uses this one, and unset
-        # until then (nothing to store per op): name, shape, dtype and values (of a
-        # small tensor) of the tensor it made, `tensor` (a weak reference to it), and
-        # `_view` (the `Freed` that stands in for it).
+        # Set by `release` when backward lets go of the tensor this node made, and unset
+        # until then (nothing to store per op): its name, shape and dtype, `tensor` (a
+        # weak reference to it), and `_view` (the `Freed` that stands in for it).
 
     @property
     def parents(self) -> list[Any]:
@@ -78,21 +76,23 @@ class Node(list):
 
     def release(self) -> None:
         """What backward does once this node has sent its gradients: drop the saved
-        values and constants, and hold each intermediate input only through its node
-        (its op, name, shape and dtype, its values when it has at most `SMALL`
-        elements, as drawings show them, and a weak reference to the tensor, which is
-        used for as long as someone else holds it). A tensor kept after backward,
-        such as a loss appended to a list, then holds its own value and the structure
-        of its graph, not every activation behind it. Leaves (parameters and inputs)
-        stay as they are."""
+        values and constants, and hold each intermediate input of more than `SMALL`
+        elements only through its node (its op, name, shape and dtype, and a weak
+        reference to the tensor, used for as long as someone else holds it). A tensor
+        kept after backward, such as a loss appended to a list, then holds its own value
+        and the structure of its graph, not the activations behind it. Small
+        intermediates (scalars and short vectors, which drawings show with their values)
+        and leaves (parameters and inputs) stay as they are: holding them costs less
+        than letting them go."""
         self.saved = self.params = None
         for i, p in enumerate(self):
             if p is not None and type(p) is not Node and p._node is not None:
+                data = p._data
+                if data.size <= SMALL:
+                    continue
                 node = p._node
                 if not hasattr(node, "tensor"):
-                    data = p._data
                     node.name, node.shape, node.dtype = p.name, data.shape, data.dtype
-                    node.values = data if data.size <= SMALL else None  # for drawings
                     node.tensor = weakref.ref(p)
                 self[i] = node
 
@@ -165,17 +165,11 @@ class Freed:
     def ndim(self) -> int:
         return len(self.shape)
 
-    @property
-    def freed_values(self) -> bool:
-        """True when the values are gone (the tensor had more than `SMALL` elements)."""
-        return self._node.values is None
+    freed_values = True  # a small intermediate is never freed, so its values stay
 
     @property
     def _data(self) -> np.ndarray:
-        """The values of a small tensor; for a larger one, a stand-in of the right shape
-        and dtype (one element of memory)."""
-        if self._node.values is not None:
-            return self._node.values
+        """A stand-in of the right shape and dtype (one element of memory)."""
         return np.broadcast_to(np.zeros((), self.dtype), self.shape)
 
     def __repr__(self) -> str:
