@@ -1,5 +1,5 @@
 """Every Python example in the README runs as written, in order, as a reader pasting
-them into one session would run them."""
+them into one interpreter would run them."""
 
 import re
 from pathlib import Path
