@@ -169,7 +169,11 @@ def test_plain_interpreter_reruns_the_script_with_the_project_venv(tmp_path):
     assert first.returncode == 0, first.stdout + first.stderr
     assert f"{script} tiny" in calls.read_text().splitlines()  # the hand-over itself
     assert "tiny.ipynb: saved" in first.stdout
-    assert first.stderr == ""
+    # libzmq can abort a kernel's socket thread as the kernel shuts down, after the
+    # notebook was saved ("Assertion failed: pfd.revents & POLLIN"): a known race in
+    # the kernel's transport, not something the runner prints.
+    noise = "Assertion failed: pfd.revents & POLLIN"
+    assert [line for line in first.stderr.splitlines() if noise not in line] == []
     saved = notebook.read_bytes()
     outputs = json.loads(saved)["cells"][0]["outputs"]
     assert [o["output_type"] for o in outputs] == ["stream", "execute_result"]
