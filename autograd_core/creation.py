@@ -226,10 +226,7 @@ def normal(
     name: str | None = None,
 ) -> Tensor:
     """Normal draws with mean `loc` and standard deviation `scale` (NumPy's signature)."""
-    d = _floating(dtype, "normal")
-    shape = None if size is None else _shape((size,), "normal")
-    draws = np.asarray(resolve(rng).normal(loc, scale, shape))
-    return _leaf(draws.astype(d, copy=False), requires_grad, name)
+    return _draw("normal", loc, scale, size, dtype, requires_grad, rng, name)
 
 
 def uniform(
@@ -243,7 +240,21 @@ def uniform(
     name: str | None = None,
 ) -> Tensor:
     """Uniform draws in [low, high) (NumPy's signature)."""
-    d = _floating(dtype, "uniform")
-    shape = None if size is None else _shape((size,), "uniform")
-    draws = np.asarray(resolve(rng).uniform(low, high, shape))
+    return _draw("uniform", low, high, size, dtype, requires_grad, rng, name)
+
+
+def _draw(
+    method: str,
+    a: Any,
+    b: Any,
+    size: Shape | None,
+    dtype: Any,
+    requires_grad: bool,
+    rng: Any,
+    name: str | None,
+) -> Tensor:
+    """A floating leaf of draws from the generator's two-parameter `method`."""
+    d = _floating(dtype, method)
+    shape = None if size is None else _shape((size,), method)
+    draws = np.asarray(getattr(resolve(rng), method)(a, b, shape))
     return _leaf(draws.astype(d, copy=False), requires_grad, name)
