@@ -19,14 +19,16 @@ their own, so gradients of gradients work to any order.
 
 from __future__ import annotations
 
+import gc
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
 from .grad_mode import set_grad_enabled, state
-from .graph import Node, topological_order
+from .graph import SMALL, Node, topological_order
 from .tensor import Tensor, lock
 
 # complete(tensor, g) -> g, called once per tensor whose gradient is complete
@@ -43,33 +45,90 @@ def backpropagate(
     create_graph: bool = False,
     retain_graph: bool = False,
     observe: Observe | None = None,
+    watched: Collection[Tensor] = (),
 ) -> None:
     """The grad_table algorithm over `order` (parents before children), starting from the
-    seeds in `table`. Unless `retain_graph`, each node's saved values are freed once used."""
-    with (
-        set_grad_enabled(create_graph),
-        np.errstate(divide="ignore", invalid="ignore", over="ignore"),
-    ):
-        for tensor in reversed(order):
-            g = table.pop(tensor, None)
-            if g is None:
-                continue  # not on a path to a root
+    seeds in `table`. `complete` sees every leaf's entry, and the entries of tensors with
+    hooks, of tensors that retain their grad and of the `watched` ones. Unless
+    `retain_graph`, each node's saved values are freed once used.
+
+    The cyclic garbage collector is paused for the loop (`collector_paused`)."""
+    with collector_paused():
+        with (
+            set_grad_enabled(create_graph),
+            np.errstate(divide="ignore", invalid="ignore", over="ignore"),
+        ):
+            _loop(order, table, complete, create_graph, retain_graph, observe, watched)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it is on) and restore it after: for the
+    passes over a whole graph (sorting it, backward), which create no cycles, and where a
+    collection would walk every node, all of them alive until the pass lets go."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _loop(
+    order: Sequence[Tensor],
+    table: dict[Tensor, Any],
+    complete: Complete,
+    create_graph: bool,
+    retain_graph: bool,
+    observe: Observe | None,
+    watched: Collection[Tensor],
+) -> None:
+    """`backpropagate`'s loop. It runs once per node and once per edge, so the vjp call,
+    the shape check of `fit` and the release of the saved values are spelled out here."""
+    for tensor in reversed(order):
+        g = table.pop(tensor, None)
+        if g is None:
+            continue  # not on a path to a root
+        node = tensor._node
+        if node is None or tensor._hooks or tensor._retains_grad or tensor in watched:
             g = complete(tensor, g)
-            node = tensor._node
             if node is None:
                 continue  # a leaf: nothing further back
-            args = graph_args(tensor) if create_graph else node.saved
-            joint = node.joint_vjp(g, args) if node.op.joint else None
-            for i, parent in enumerate(node):  # a node's items are its parents
-                if parent is None:
-                    continue  # this input needs no gradient
-                raw = node.vjp(i, g, args) if joint is None else joint[i]
-                c = fit(raw, node, i)
-                if observe is not None:
-                    observe(tensor, i, parent, raw, c)
-                table[parent] = table[parent] + c if parent in table else c
-            if not retain_graph:
-                node.release()  # its saved values, and its hold on the intermediates
+        saved = node.saved
+        args = graph_args(tensor) if create_graph else saved
+        op = node.op
+        vjps, params = op.vjps, node.params
+        joint = (vjps[0](g, *args, **(params or {}))) if op.joint else None
+        for i, parent in enumerate(node):  # a node's items are its parents
+            if parent is None:
+                continue  # this input needs no gradient
+            if joint is not None:
+                raw = joint[i]
+            elif params is None:
+                raw = vjps[i](g, *args)
+            else:
+                raw = vjps[i](g, *args, **params)
+            value = saved[i + 1]  # type: ignore[index]
+            kind = type(value)
+            if type(raw) is kind and kind is not np.ndarray:
+                c = raw  # a NumPy scalar for a 0-d input of its dtype
+            else:
+                try:  # arrays and Tensors of the input's shape and dtype pass as they are
+                    c = raw if raw.shape == value.shape and raw.dtype == value.dtype else None
+                except AttributeError:  # a Python number
+                    c = None
+                if c is None:
+                    c = fit(raw, node, i)
+            if observe is not None:
+                observe(tensor, i, parent, raw, c)
+            before = table.get(parent)
+            table[parent] = c if before is None else before + c
+            if not retain_graph and parent._node is not None and parent._data.size > SMALL:
+                node.hold(i, parent)
+        if not retain_graph:
+            node.saved = node.params = None
 
 
 def backward(
@@ -91,8 +150,10 @@ def backward(
             accumulate(tensor, g, create_graph)
         return g
 
+    with collector_paused():
+        order = topological_order(roots)
     backpropagate(
-        topological_order(roots),
+        order,
         table,
         complete,
         create_graph=create_graph,
@@ -129,13 +190,16 @@ def gradients(
             found[tensor] = g
         return g
 
+    with collector_paused():
+        order = _prune(topological_order(outputs), targets)
     backpropagate(
-        _prune(topological_order(outputs), targets),
+        order,
         table,
         complete,
         create_graph=create_graph,
         retain_graph=retain_graph,
         observe=check_finite if state.anomaly else None,
+        watched=targets,
     )
     return found
 
@@ -201,7 +265,9 @@ def graph_args(tensor: Tensor) -> tuple[Any, ...]:
     for parent, value in zip(node.parents, node.saved[1:], strict=True):  # type: ignore[index]
         if parent is None:
             args.append(value)
-        elif parent._data is not value:
+        elif parent._data is not value and not (
+            np.ndim(value) == 0 and parent._data.shape == () and parent._data == value
+        ):  # 0-d inputs are saved as NumPy scalars: compared by value
             raise RuntimeError(
                 f"An input of '{tensor.op}' (shape {np.shape(value)}) had its .data replaced "
                 "after the forward pass, so a graph of its gradient cannot be built. "

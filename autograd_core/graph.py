@@ -47,24 +47,20 @@ class Node(list):
         "_view",
     )
 
-    def __init__(
-        self,
-        op: Any,
-        parents: list[Any],
-        saved: tuple[Any, ...],
-        params: dict[str, Any] | None,
-        scope: tuple[Any, ...] = (),
-        origin: str | None = None,
-    ) -> None:
-        list.__init__(self, parents)
-        self.op = op  # an `autograd_core.op.Op`: name, vjps, rules
-        self.saved: tuple[Any, ...] | None = saved  # (output, *inputs); None once freed
-        self.params = params  # keyword constants of the call, or None
-        self.scope = scope  # the nn.Modules whose forward made it, outermost first
-        self.origin = origin  # the line of user code, under detect_anomaly()
-        # Set by `release` when backward lets go of the tensor this node made, and unset
-        # until then (nothing to store per op): its name, shape and dtype, `tensor` (a
-        # weak reference to it), and `_view` (the `Freed` that stands in for it).
+    # Filled in by `op.record`, which makes every node, attribute by attribute (a Python
+    # `__init__` would cost a call per op):
+    op: Any  # an `autograd_core.op.Op`: name, vjps, rules
+    saved: tuple[Any, ...] | None  # (output, *inputs); None once backward freed them
+    params: dict[str, Any] | None  # keyword constants of the call, or None
+    scope: tuple[Any, ...]  # the nn.Modules whose forward made it, outermost first
+    origin: str | None  # the line of user code, under detect_anomaly()
+    # Set by `hold` when backward lets go of the tensor this node made, and unset until
+    # then (nothing to store per op): its name, shape and dtype, `tensor` (a weak
+    # reference to it), and `_view` (the `Freed` that stands in for it).
+    name: str | None
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    tensor: Callable[[], Any]
 
     @property
     def parents(self) -> list[Any]:
@@ -74,27 +70,22 @@ class Node(list):
             return self
         return [p.stand_in() if type(p) is Node else p for p in self]
 
-    def release(self) -> None:
-        """What backward does once this node has sent its gradients: drop the saved
-        values and constants, and hold each intermediate input of more than `SMALL`
-        elements only through its node (its op, name, shape and dtype, and a weak
-        reference to the tensor, used for as long as someone else holds it). A tensor
-        kept after backward, such as a loss appended to a list, then holds its own value
-        and the structure of its graph, not the activations behind it. Small
-        intermediates (scalars and short vectors, which drawings show with their values)
-        and leaves (parameters and inputs) stay as they are: holding them costs less
-        than letting them go."""
-        self.saved = self.params = None
-        for i, p in enumerate(self):
-            if p is not None and type(p) is not Node and p._node is not None:
-                data = p._data
-                if data.size <= SMALL:
-                    continue
-                node = p._node
-                if not hasattr(node, "tensor"):
-                    node.name, node.shape, node.dtype = p.name, data.shape, data.dtype
-                    node.tensor = weakref.ref(p)
-                self[i] = node
+    def hold(self, index: int, parent: Any) -> None:
+        """What backward does with an intermediate input of more than `SMALL` elements
+        once this node has sent it its gradient (unless the graph is retained): hold it
+        only through its node (its op, name, shape and dtype, and a weak reference to the
+        tensor, used for as long as someone else holds it). A tensor kept after backward,
+        such as a loss appended to a list, then holds its own value and the structure of
+        its graph, not the activations behind it. Small intermediates (scalars and short
+        vectors, which drawings show with their values) and leaves (parameters and
+        inputs) stay as they are: holding them costs less than letting them go. Backward
+        then drops the saved values and constants (`saved` and `params` become None)."""
+        node = parent._node
+        if not hasattr(node, "tensor"):
+            data = parent._data
+            node.name, node.shape, node.dtype = parent.name, data.shape, data.dtype
+            node.tensor = weakref.ref(parent)
+        self[index] = node
 
     def stand_in(self) -> Any:
         """The tensor this node made, while someone holds it; else a `Freed` view."""

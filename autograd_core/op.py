@@ -138,7 +138,7 @@ def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> T
             out = out.copy()  # a view of an array the caller can still write to
     else:
         out = np.asarray(out)  # 0-d results arrive as NumPy scalars
-    out.setflags(write=False)
+    out.setflags(False)  # write=False, spelled positionally: this runs once per op
     t = Tensor._wrap(out)
     if out.dtype.kind != "f":
         if out.dtype.kind not in "biu":
@@ -151,31 +151,34 @@ def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> T
     st = state
     if not st.grad_enabled:
         return t
-    parents: list[Tensor | None] = []
-    saved: list[Any] = [out]
+    node = Node()  # its items: the parents, one per input (None: no gradient needed)
+    # The vjps read 0-d values as NumPy scalars, whose arithmetic costs a tenth of
+    # a 0-d array's: scalar graphs spend most of backward in it.
+    saved: list[Any] = [out[()] if out.ndim == 0 else out]
     needed = False
     wants = op.wants
     for i, x in enumerate(inputs):  # a plain loop: this runs once per op
         if isinstance(x, Tensor):
-            saved.append(x._data)
+            data = x._data
+            saved.append(data[()] if data.ndim == 0 else data)
             if x.requires_grad and (wants is None or (i < len(wants) and wants[i])):
-                parents.append(x)
+                node.append(x)
                 needed = True
                 continue
+        elif type(x) is float or type(x) is int:
+            saved.append(x)
         else:
             saved.append(_saved_value(x))
-        parents.append(None)
+        node.append(None)
     if not needed:
         return t
     t.requires_grad = True
-    t._node = Node(
-        op,
-        tuple(parents),
-        tuple(saved),
-        params or None,
-        st.scope,
-        user_frame() if st.anomaly else None,
-    )
+    node.op = op
+    node.saved = tuple(saved)
+    node.params = params or None
+    node.scope = st.scope
+    node.origin = user_frame() if st.anomaly else None
+    t._node = node
     return t
 
 

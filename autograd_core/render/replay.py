@@ -226,5 +226,7 @@ def trace_backward(
         pending.setdefault(id(parent), []).append(c)
 
     with np.errstate(all="ignore"):
-        engine.backpropagate(order, table, complete, retain_graph=True, observe=observe)
+        engine.backpropagate(
+            order, table, complete, retain_graph=True, observe=observe, watched=set(order)
+        )
     return trace
