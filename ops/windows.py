@@ -20,6 +20,10 @@ from numpy.lib.stride_tricks import as_strided
 from autograd_core.op import defop
 from autograd_core.tensor import Tensor
 
+from .linalg.products import matmul
+from .reductions import sum as total
+from .shape import getitem, pad, reshape, transpose
+
 Pair = tuple[int, int]
 
 
@@ -278,3 +282,175 @@ def window_argmax(x: Any, kernel: Pair, stride: Pair, padding: Pair) -> np.ndarr
     rows = np.arange(out[0])[:, None] * stride[0] + a - padding[0]
     cols = np.arange(out[1])[None, :] * stride[1] + b - padding[1]
     return (rows * v.shape[-1] + cols).astype(np.int64)
+
+
+# ---- convolution, for conv2d --------------------------------------------------------------
+
+
+def _padded(x: np.ndarray, padding: Pair) -> np.ndarray:
+    """x with `padding` zeros on both sides of its last two axes (np.pad's Python work
+    costs more than the copy on small images)."""
+    if padding == (0, 0):
+        return x
+    (ph, pw), (h, w) = padding, x.shape[-2:]
+    out = np.zeros((*x.shape[:-2], h + 2 * ph, w + 2 * pw), dtype=x.dtype)
+    out[..., ph : ph + h, pw : pw + w] = x
+    return out
+
+
+def _conv_geometry(
+    x: Any, w: Any, stride: Pair, padding: Pair, dilation: Pair, groups: int
+) -> tuple[int, ...]:
+    """(N, C, H, W, O, C/g, KH, KW, OH, OW) of a convolution."""
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    oh = output_size(h, kh, stride[0], dilation[0], padding[0])
+    ow = output_size(wd, kw, stride[1], dilation[1], padding[1])
+    return n, c, h, wd, o, cg, kh, kw, oh, ow
+
+
+def _im2col(x: np.ndarray, kernel: Pair, stride: Pair, padding: Pair, dilation: Pair, groups: int):
+    """(N, C, H, W) -> (N, G, C/g*KH*KW, OH*OW), rows in the weight's (c, kh, kw) order:
+    one copy of a strided view of the padded input, laid out for one batched matmul."""
+    xp = _padded(x, padding)
+    n, c, hp, wp = xp.shape
+    (kh, kw), (sh, sw), (dh, dw) = kernel, stride, dilation
+    oh, ow = output_size(hp, kh, sh, dh), output_size(wp, kw, sw, dw)
+    bn, bc, bh, bw = xp.strides
+    cg = c // groups
+    view = as_strided(
+        xp,
+        (n, groups, cg, kh, kw, oh, ow),
+        (bn, bc * cg, bc, bh * dh, bw * dw, bh * sh, bw * sw),
+        writeable=False,
+    )
+    cols = np.empty((n, groups, cg * kh * kw, oh * ow), dtype=x.dtype)
+    np.copyto(cols.reshape(view.shape), view)
+    return cols
+
+
+def _conv_forward(
+    x: Any, w: Any, *bias: Any, stride: Pair, padding: Pair, dilation: Pair, groups: int
+) -> tuple[np.ndarray, dict[str, Any]]:
+    x, w = np.asarray(x), np.asarray(w)
+    n, c, h, wd, o, cg, kh, kw, oh, ow = _conv_geometry(x, w, stride, padding, dilation, groups)
+    dtype = np.result_type(x, w, *bias)
+    cols = _im2col(x.astype(dtype, copy=False), (kh, kw), stride, padding, dilation, groups)
+    y = np.empty((n, o, oh, ow), dtype=dtype)  # the matmul writes it: no copy to reshape
+    np.matmul(
+        w.astype(dtype, copy=False).reshape(groups, o // groups, cg * kh * kw),
+        cols,
+        out=y.reshape(n, groups, o // groups, oh * ow),
+    )
+    if bias:
+        y += np.asarray(bias[0]).reshape(o, 1, 1)
+    return y, {"cols": cols}
+
+
+def _fold_into(
+    out: np.ndarray, d: np.ndarray, padding: Pair, stride: Pair, dilation: Pair
+) -> np.ndarray:
+    """Add d (N, C, KH, KW, OH, OW) into out (N, C, H, W), the unpadded input: kernel
+    offset (a, b) of window (i, j) read pixel (i s + a d - p, j s' + b d' - p'); only
+    the part of each offset that lands inside the image is added (the padding's share
+    is dropped, never written). One strided add per kernel offset."""
+    kh, kw, oh, ow = d.shape[-4:]
+    h, w = out.shape[-2:]
+    spans = []
+    for size, k, n, s, dl, p in zip((h, w), (kh, kw), (oh, ow), stride, dilation, padding):
+        axis = []
+        for a in range(k):
+            first = max(0, -((a * dl - p) // s))  # ceil((p - a dl) / s)
+            last = min(n - 1, (size - 1 + p - a * dl) // s)
+            start = first * s + a * dl - p
+            axis.append((slice(first, last + 1), slice(start, start + (last - first) * s + 1, s)))
+        spans.append(axis)
+    for a in range(kh):
+        (ri, ro) = spans[0][a]
+        for b in range(kw):
+            (ci, co) = spans[1][b]
+            if ri.stop > ri.start and ci.stop > ci.start:
+                out[..., ro, co] += d[..., a, b, ri, ci]
+    return out
+
+
+def _conv_vjp_x(
+    g: Any,
+    y: Any,
+    x: Any,
+    w: Any,
+    *bias: Any,
+    stride: Pair,
+    padding: Pair,
+    dilation: Pair,
+    groups: int,
+    cols: Any,
+) -> Any:
+    """dX: each window's gradient W^T delta (a matmul), added back onto the pixels the
+    window read (col2im): delta fully convolved with the kernel rotated by 180 degrees."""
+    n, c, h, wd, o, cg, kh, kw, oh, ow = _conv_geometry(x, w, stride, padding, dilation, groups)
+    wm = w.reshape(groups, o // groups, cg * kh * kw)
+    gm = g.reshape(n, groups, o // groups, oh * ow)
+    if isinstance(g, Tensor) or isinstance(w, Tensor):
+        dcols = matmul(transpose(wm, (0, 2, 1)), gm)  # (N, G, C/g*KH*KW, OH*OW)
+        windows = transpose(reshape(dcols, (n, c, kh, kw, oh, ow)), (0, 1, 4, 5, 2, 3))
+        (ph, pw) = padding
+        full = fold(windows, (n, c, h + 2 * ph, wd + 2 * pw), (kh, kw), stride, dilation)
+        return getitem(full, (slice(None), slice(None), slice(ph, ph + h), slice(pw, pw + wd)))
+    dcols = np.matmul(wm.transpose(0, 2, 1), gm)
+    out = np.zeros(x.shape, dtype=dcols.dtype)
+    return _fold_into(out, dcols.reshape(n, c, kh, kw, oh, ow), padding, stride, dilation)
+
+
+def _conv_vjp_w(
+    g: Any,
+    y: Any,
+    x: Any,
+    w: Any,
+    *bias: Any,
+    stride: Pair,
+    padding: Pair,
+    dilation: Pair,
+    groups: int,
+    cols: Any,
+) -> Any:
+    """dW = delta correlated with X: delta @ cols^T, summed over the batch; on arrays
+    the forward's im2col matrix is reused."""
+    n, c, h, wd, o, cg, kh, kw, oh, ow = _conv_geometry(x, w, stride, padding, dilation, groups)
+    gm = g.reshape(n, groups, o // groups, oh * ow)
+    if isinstance(g, Tensor) or isinstance(x, Tensor):
+        (ph, pw) = padding
+        xp = pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw))) if padding != (0, 0) else x
+        windows = sliding_window(xp, (kh, kw), stride, dilation)  # (N, C, OH, OW, KH, KW)
+        windows = transpose(
+            reshape(windows, (n, groups, cg, oh, ow, kh, kw)), (0, 1, 3, 4, 2, 5, 6)
+        )
+        rows = reshape(windows, (n, groups, oh * ow, cg * kh * kw))  # cols^T
+        return reshape(total(matmul(gm, rows), axis=0), w.shape)
+    return np.matmul(gm, cols.transpose(0, 1, 3, 2)).sum(axis=0).reshape(w.shape)
+
+
+def _conv_vjp_b(g: Any, y: Any, x: Any, w: Any, b: Any, **settings: Any) -> Any:
+    return g.sum(axis=(0, 2, 3))
+
+
+window_conv = defop(
+    "conv2d",
+    _conv_forward,
+    _conv_vjp_x,
+    _conv_vjp_w,
+    _conv_vjp_b,
+    residuals=True,
+    rules=("vjp: col2im(Wᵀ @ g)", "vjp: g @ colsᵀ, summed over the batch", "vjp: g summed"),
+    doc="""2-D cross-correlation of x (N, C, H, W) with w (O, C/groups, KH, KW) (+ b (O,)):
+    Y[n, o, i, j] = b[o] + sum over c in o's group, a, b' of
+    W[o, c, a, b'] Xpad[n, c, i s + a d, j s' + b' d'], the convolution primitive.
+
+    Forward: im2col (one copy of the padded input's window view into a
+    (N, G, C/g*KH*KW, OH*OW) matrix) and one batched matmul written straight into the
+    NCHW output, the bias added in place. The im2col matrix is kept for dW = delta @
+    cols^T (summed over the batch); dX = col2im(W^T delta); db = delta summed. Under
+    create_graph the vjps are the same formulas written with ops (sliding_window,
+    matmul, fold), so they differentiate again. Shapes are checked by
+    `nn.functional.conv2d`.""",
+)

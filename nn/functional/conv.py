@@ -1,17 +1,19 @@
 """Convolution and transposed convolution (NCHW, PyTorch layouts), vectorized; conv1d is
 conv2d on a height-1 image.
 
-conv2d is im2col + one batched matmul:
+conv2d is `ops.windows.window_conv`, one primitive: im2col + one batched matmul,
 
-    cols = sliding_window(pad(x))                  (N, C, OH, OW, KH, KW), a strided view
-    Y[n, g] = W[g] @ cols[n, g]                    (Og, C/g*KH*KW) @ (C/g*KH*KW, OH*OW)
+    cols = windows of pad(x), copied once           (N, G, C/g*KH*KW, OH*OW)
+    Y[n, g] = W[g] @ cols[n, g] + b                 (Og, C/g*KH*KW) @ (C/g*KH*KW, OH*OW)
 
-Groups become a batch axis of that matmul, so there is no Python loop. The engine then
-gives the gradients derived in the "CNN example" of "Back propagation" (the
-"Vectorized Gradient" notes): dW = delta correlated with X (the matmul's
-`delta @ cols^T`), and dX = delta fully convolved with the kernel rotated by 180 degrees,
-which is what the matmul's `W^T @ delta` followed by the window view's adjoint (col2im,
-`ops.fold`) computes.
+Groups become a batch axis of that matmul, so there is no Python loop. Its vjps are
+the gradients derived in the "CNN example" of "Back propagation" (the "Vectorized
+Gradient" notes): dW = delta correlated with X (`delta @ cols^T`, with the forward's
+cols), and dX = delta fully convolved with the kernel rotated by 180 degrees, which is
+`W^T @ delta` followed by col2im (the window view's adjoint, `ops.fold`). As a
+composition (window view, reshapes, transpose, matmul, add) it made six nodes and
+copied the windows twice; the primitive writes its output in place and keeps one
+im2col matrix for backward.
 
 conv_transpose2d is, by definition, the adjoint of conv2d with respect to its input
 (the "deconvolution" of "Back propagation reference", section 3.7, which that
@@ -96,7 +98,7 @@ def _bias(bias: TensorLike | None, channels: int, fn: str) -> Tensor | None:
             f"{fn}: bias must have shape ({channels},), one value per output channel; "
             f"got {bias.shape}."
         )
-    return ops.reshape(bias, (channels, 1, 1))
+    return bias
 
 
 def _check_weight(weight: Tensor, layout: str, fn: str) -> None:
@@ -109,13 +111,6 @@ def _check_weight(weight: Tensor, layout: str, fn: str) -> None:
             f"{fn}: weight {weight.shape} has an empty {kh}x{kw} kernel; both kernel sizes "
             "(the last two axes of the weight) must be >= 1."
         )
-
-
-def _pad_hw(x: Tensor, padding: tuple[int, int]) -> Tensor:
-    if padding == (0, 0):
-        return x
-    ph, pw = padding
-    return ops.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
 
 
 @composite("conv2d")
@@ -153,7 +148,7 @@ def conv2d(
             f"{cg} * groups = {cg * g}. The weight must be (out_channels, in_channels // "
             f"groups, kh, kw) = ({o}, {c // g}, {kh}, {kw})."
         )
-    b = _bias(bias, o, fn)
+    bias = _bias(bias, o, fn)
     oh = output_size(h, kh, s[0], d[0], p[0])
     ow = output_size(w, kw, s[1], d[1], p[1])
     if oh < 1 or ow < 1:
@@ -161,14 +156,8 @@ def conv2d(
             f"{fn}: a {kh}x{kw} kernel with dilation {d} does not fit in the input of "
             f"spatial size {h}x{w} padded by {p}; use more padding or a smaller kernel."
         )
-    cols = ops.sliding_window(_pad_hw(x, p), (kh, kw), s, d)  # (N, C, OH, OW, KH, KW)
-    cols = ops.reshape(cols, (n, g, cg, oh, ow, kh, kw))
-    cols = ops.transpose(cols, (0, 1, 2, 5, 6, 3, 4))  # (N, G, C/g, KH, KW, OH, OW)
-    cols = ops.reshape(cols, (n, g, cg * kh * kw, oh * ow))
-    wmat = ops.reshape(weight, (g, o // g, cg * kh * kw))
-    y = ops.reshape(wmat @ cols, (n, o, oh, ow))  # one matmul, groups as a batch axis
-    if b is not None:
-        y = y + b
+    inputs = (x, weight) if bias is None else (x, weight, bias)
+    y = ops.windows.window_conv(*inputs, stride=s, padding=p, dilation=d, groups=g)
     return y if batched else ops.reshape(y, (o, oh, ow))
 
 
@@ -233,7 +222,7 @@ def conv_transpose2d(
     if p != (0, 0):
         y = y[:, :, p[0] : p[0] + oh, p[1] : p[1] + ow]
     if b is not None:
-        y = y + b
+        y = y + ops.reshape(b, (o, 1, 1))
     return y if batched else ops.reshape(y, (o, oh, ow))
 
 

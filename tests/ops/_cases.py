@@ -290,6 +290,26 @@ WINDOW = [
     for shape, k, s, d in WINDOWS
 ] + [_fold_case(*w) for w in WINDOWS[:3]]
 
+# (input shape, weight shape, bias, stride, padding, dilation, groups)
+CONVOLUTIONS = [
+    ((2, 1, 5, 5), (3, 1, 3, 3), True, (1, 1), (1, 1), (1, 1), 1),
+    ((1, 2, 6, 5), (2, 2, 2, 3), False, (2, 1), (0, 1), (1, 1), 1),
+    ((2, 4, 5, 6), (4, 2, 2, 2), True, (1, 2), (1, 0), (2, 1), 2),
+    ((1, 3, 7, 7), (2, 3, 3, 2), True, (3, 2), (2, 1), (1, 2), 1),
+]
+
+
+def _conv_case(xs: Any, ws: Any, bias: bool, s: Any, p: Any, d: Any, g: int) -> Any:
+    arrays = (normal(xs), normal(ws, seed=1)) + ((normal((ws[0],), seed=2),) if bias else ())
+    return pytest.param(
+        partial(ops.windows.window_conv, stride=s, padding=p, dilation=d, groups=g),
+        arrays,
+        id=f"conv2d-{shape_id(xs)}-{shape_id(ws)}-s{s}-p{p}-d{d}-g{g}".replace(" ", ""),
+    )
+
+
+WINDOW += [_conv_case(*c) for c in CONVOLUTIONS]
+
 # ---- the NumPy vocabulary -------------------------------------------------------------------
 
 
