@@ -8,6 +8,7 @@ shape (`autograd_core.engine.sum_to_shape`).
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -29,10 +30,24 @@ def _negated(g: Any, y: Any, *inputs: Any) -> Any:
     return -g
 
 
-add = defop("add", np.add, _same, _same, rules=("∂/∂a = 1", "∂/∂b = 1"), doc="a + b.")
+add = defop(
+    "add",
+    np.add,
+    _same,
+    _same,
+    rules=("∂/∂a = 1", "∂/∂b = 1"),
+    doc="a + b.",
+    scalar=operator.add,
+)
 
 subtract = defop(
-    "subtract", np.subtract, _same, _negated, rules=("∂/∂a = 1", "∂/∂b = −1"), doc="a - b."
+    "subtract",
+    np.subtract,
+    _same,
+    _negated,
+    rules=("∂/∂a = 1", "∂/∂b = −1"),
+    doc="a - b.",
+    scalar=operator.sub,
 )
 
 multiply = defop(
@@ -42,6 +57,7 @@ multiply = defop(
     lambda g, y, a, b: g * a,
     rules=("∂/∂a = b", "∂/∂b = a"),
     doc="a * b.",
+    scalar=operator.mul,
 )
 
 divide = defop(
@@ -51,6 +67,7 @@ divide = defop(
     lambda g, y, a, b: -g * y / b,  # -a / b^2 = -y / b
     rules=("∂/∂a = 1/b", "∂/∂b = −a/b²"),
     doc="a / b.",
+    scalar=operator.truediv,
 )
 
 negative = defop("negative", np.negative, _negated, rules="∂/∂x = −1", doc="-x.")
