@@ -34,8 +34,8 @@ def _details(case: Case, row: dict[str, Any]) -> str:
         return f"error: {row['error']}".replace("|", "/")
     parts = [f"{k} {fmt_seconds(v)}" for k, v in row.get("phases_s", {}).items()]
     for key, v in row.get("derived", {}).items():
-        what, _, unit = key.partition("_us_")
-        parts.append(f"{what} {v:.2f} us/{unit.removeprefix('per_')}")
+        what, per, unit = key.partition("_us_")
+        parts.append(f"{what} {v:.2f} us/{unit.removeprefix('per_')}" if per else f"{key} {v:.2f}")
     gc_s = row.get("gc_s", 0.0)
     if gc_s >= 0.01 * row["median_s"]:
         parts.append(f"in gc {fmt_seconds(gc_s)} ({gc_s / row['median_s']:.0%})")

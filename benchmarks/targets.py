@@ -89,14 +89,38 @@ def fmt_seconds(s: float) -> str:
 
 
 TARGETS: tuple[Target, ...] = (
-    Target("mlp_step", "engine <= 1.05x hand-written NumPy", "median_s", 1.05, "numpy"),
+    Target("mlp_step", "engine <= 1.03x hand-written NumPy", "median_s", 1.03, "numpy"),
     Target("cnn_step", "engine <= 1.0x NumPy im2col", "median_s", 1.0, "numpy"),
-    Target("cnn_step", "engine <= 1.5x PyTorch", "median_s", 1.5, "torch"),
-    Target("scalar_graph", "engine build+backward <= 0.7x micrograd", "median_s", 0.7, "micrograd"),
+    Target("cnn_step", "engine <= 1.0x PyTorch", "median_s", 1.0, "torch"),
+    Target("lstm_lm_step", "engine <= 1.5x PyTorch", "median_s", 1.5, "torch"),
+    Target("transformer_step", "engine <= 1.5x PyTorch", "median_s", 1.5, "torch"),
+    Target("scalar_graph", "engine build+backward <= 0.5x micrograd", "median_s", 0.5, "micrograd"),
+    Target(
+        "scalar_graph",
+        "engine backward <= 1.0x micrograd's backward",
+        "backward_us_per_node",
+        1.0,
+        "micrograd",
+    ),
+    Target(
+        "scalar_math",
+        "engine build+backward <= 0.5x micrograd-style pure Python",
+        "median_s",
+        0.5,
+        "pure_python",
+    ),
     Target("deep_chain_1m", "engine works 1,000,000 deep", "median_s", None),
-    Target("deep_chain_100k", "engine <= 1.0x PyTorch at 100,000 deep", "median_s", 1.0, "torch"),
-    Target("tiny_ops", "engine forward <= 4 us per op", "forward_us_per_op", 4.0, unit="us"),
-    Target("tiny_ops", "engine backward <= 4 us per op", "backward_us_per_op", 4.0, unit="us"),
+    Target("deep_chain_100k", "engine <= 0.6x PyTorch at 100,000 deep", "median_s", 0.6, "torch"),
+    Target(
+        "node_cost",
+        "engine cost per node flat within 20% from 10^3 to 10^6 nodes, collector on",
+        "spread",
+        1.2,
+        unit="x (dearest size / cheapest)",
+    ),
+    Target(
+        "tiny_ops", "engine forward + backward <= 2.5 us per op", "total_us_per_op", 2.5, unit="us"
+    ),
     Target(
         "mlp_train_memory", "engine peak RSS <= 1.1x NumPy reference", "peak_rss_kb", 1.1, "numpy"
     ),

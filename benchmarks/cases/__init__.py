@@ -10,7 +10,9 @@ from .cnn import CNN_STEP
 from .deep_chain import DEEP_CHAIN_1M, DEEP_CHAIN_100K
 from .language_models import LSTM_LM_STEP, TRANSFORMER_STEP
 from .mlp import MLP_STEP, MLP_TRAIN_MEMORY
+from .node_cost import NODE_COST
 from .scalar_graph import SCALAR_GRAPH
+from .scalar_math import SCALAR_MATH
 from .tiny_ops import TINY_OPS
 
 CASES: dict[str, Case] = {
@@ -21,8 +23,10 @@ CASES: dict[str, Case] = {
         LSTM_LM_STEP,
         TRANSFORMER_STEP,
         SCALAR_GRAPH,
+        SCALAR_MATH,
         DEEP_CHAIN_100K,
         DEEP_CHAIN_1M,
+        NODE_COST,
         TINY_OPS,
         MLP_TRAIN_MEMORY,
     )

@@ -1,7 +1,8 @@
 """Variants shared by the cases that build a graph of small values and backpropagate
-through it (scalar_graph, deep_chain, tiny_ops): one `build(leaves) -> root` written
-with Python operators runs unchanged on the engine's Tensors, PyTorch tensors and
-micrograd Values; the forward (building the graph) and the backward are timed apart."""
+through it (scalar_graph, scalar_math, deep_chain, node_cost, tiny_ops): one
+`build(leaves) -> root` written with Python operators runs unchanged on the engine's
+Tensors, PyTorch tensors, micrograd Values and the pure-Python `Value` of
+`benchmarks.pure_python`; the forward (building the graph) and the backward are timed apart."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from ..frameworks import micrograd_value, torch_module
 
 Build = Callable[[list[Any]], Any]
 Check = Callable[[list[Any], Any], None]
-REQUIRES = {"engine": (), "torch": ("torch",), "micrograd": ("micrograd",)}
+REQUIRES = {"engine": (), "torch": ("torch",), "micrograd": ("micrograd",), "pure_python": ()}
 
 
 def leaf_factory(framework: str) -> tuple[Callable[[np.ndarray], Any], Any]:
@@ -32,6 +33,10 @@ def leaf_factory(framework: str) -> tuple[Callable[[np.ndarray], Any], Any]:
     if framework == "micrograd":
         value = micrograd_value()
         return (lambda v: value(float(v))), 0.0
+    if framework == "pure_python":
+        from ..pure_python import Value
+
+        return (lambda v: Value(float(v))), 0.0
     raise KeyError(framework)
 
 

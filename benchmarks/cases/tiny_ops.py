@@ -24,7 +24,8 @@ def build(leaves: list[Any]) -> Any:
 
 
 def per_op(phases: dict[str, float]) -> dict[str, float]:
-    return {f"{k}_us_per_op": v / OPS * 1e6 for k, v in phases.items()}
+    per = {f"{k}_us_per_op": v / OPS * 1e6 for k, v in phases.items()}
+    return {**per, "total_us_per_op": sum(phases.values()) / OPS * 1e6}
 
 
 TINY_OPS = Case(
