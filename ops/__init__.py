@@ -26,22 +26,24 @@ drawings show. Find an op's derivative here:
 - `linalg/`: the namespace `ops.linalg` (NumPy's numpy.linalg): matmul and `affine`
   (x @ W^T + b, the fully connected layer), inv det slogdet solve pinv matrix_power,
   cholesky eigh eigvalsh svd svdvals qr, norm vector_norm matrix_norm;
-- `windows.py`: sliding_window (the im2col view), its adjoint `fold` (col2im), and
-  `window_max` (max pooling).
+- `windows.py`: sliding_window (the im2col view), its adjoint `fold` (col2im),
+  `window_max` (max pooling) and `windows.window_conv` (convolution);
+- `recurrent.py`: `recurrent.lstm_update`, the LSTM's gates to its new states.
 
 Primitives are the ops whose derivative cannot be had cheaply from others (subtract and
 divide are primitives because a composition would cost a second op on every call), or
 whose composition would be unstable or slow (logsumexp, erf, einsum, solve, eigh, svd,
 cumsum, sort). Each function's docstring says which it is. Functions named after
 PyTorch (topk, gather, scatter_add, cummax, cummin) return what PyTorch returns.
-Two primitives fuse what could be a composition, because measured on the benchmarks
-they pay for themselves: `affine` and `window_max`. Everything in
+Four primitives fuse what could be a composition, because measured on the benchmarks
+they pay for themselves: `affine`, `window_max`, `windows.window_conv` and
+`recurrent.lstm_update`. Everything in
 `nn.functional` is a composition of these ops. The vjps follow one rule so that
 `create_graph=True` works: they see their arguments as arrays or as Tensors and use only
 operators, array methods, NumPy functions and ops on them (see `autograd_core.op`).
 """
 
-from . import linalg
+from . import linalg, recurrent
 from ._bind import bind as _bind
 from .cumulative import cummax, cummin, cumprod, cumsum, prod
 from .einsum import dot, einsum, inner, kron, outer, tensordot, vdot
@@ -289,6 +291,7 @@ __all__ = [
     "rad2deg",
     "ravel",
     "reciprocal",
+    "recurrent",
     "relu",
     "remainder",
     "repeat",

@@ -7,7 +7,7 @@ With gates = x W_ih^T + b_ih + h W_hh^T + b_hh (each `ops.affine`, one graph nod
     RNN   h' = tanh(gates)  (or relu)                              W_ih (H, I)
     LSTM  i, f, g, o = gates split in four, in this order          W_ih (4H, I)
           c' = sigmoid(f) c + sigmoid(i) tanh(g)
-          h' = sigmoid(o) tanh(c')
+          h' = sigmoid(o) tanh(c')          (one node: ops.recurrent.lstm_update)
     GRU   r, z, n in this order, W_ih (3H, I); with a = x W_ih^T + b_ih, b = h W_hh^T + b_hh:
           r = sigmoid(a_r + b_r),  z = sigmoid(a_z + b_z)
           n = tanh(a_n + r * b_n)                                  (r multiplies b_n, bias included)
@@ -75,9 +75,8 @@ def _rnn_relu_step(x: Tensor, h: Tensor, *weights: Any) -> Tensor:
 
 def _lstm_step(x: Tensor, state: tuple[Tensor, Tensor], *weights: Any) -> tuple[Tensor, Tensor]:
     h, c = state
-    i, f, g, o = _chunks(_gates(x, h, *weights), 4)
-    c = ops.sigmoid(f) * c + ops.sigmoid(i) * ops.tanh(g)
-    return ops.sigmoid(o) * ops.tanh(c), c
+    state = ops.recurrent.lstm_update(_gates(x, h, *weights), c)  # [h', c'], one node
+    return state[0], state[1]
 
 
 def _gru_step(x: Tensor, h: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Any, b_hh: Any) -> Tensor:

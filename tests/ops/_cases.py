@@ -310,6 +310,15 @@ def _conv_case(xs: Any, ws: Any, bias: bool, s: Any, p: Any, d: Any, g: int) -> 
 
 WINDOW += [_conv_case(*c) for c in CONVOLUTIONS]
 
+# ---- the LSTM state update -------------------------------------------------------------------
+
+# (gates, cell state): batched, one unbatched state, a state broadcast over the gates' batch
+LSTM_UPDATES = [((3, 8), (3, 2)), ((8,), (2,)), ((2, 3, 4), (3, 1))]
+RECURRENT = [
+    case("lstm_update", ops.recurrent.lstm_update, normal(gates), normal(c, seed=1))
+    for gates, c in LSTM_UPDATES
+]
+
 # ---- the NumPy vocabulary -------------------------------------------------------------------
 
 
@@ -1149,6 +1158,7 @@ ALL = (
     + JOIN
     + LINALG
     + WINDOW
+    + RECURRENT
     + [
         pytest.param(e.grad_of or e.ops, e.arrays, id=e.id)
         for e in VOCABULARY
