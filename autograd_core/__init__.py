@@ -4,7 +4,8 @@ grad modes, hooks, `grad`, function transforms, gradient checks and graph render
 Reading order: `tensor.py` (the array and its node) -> `graph.py` (the node, the
 topological order) -> `op.py` (`defop`: how a primitive is declared and how a call
 becomes a node) -> `engine.py` (the grad_table loop) -> `grad_mode.py` -> `func.py` ->
-`gradcheck.py`. `creation.py` holds the creation functions (zeros, arange, randn, ...).
+`gradcheck.py`. `allocator.py` sets glibc's malloc up for many same-size arrays.
+`creation.py` holds the creation functions (zeros, arange, randn, ...).
 
 The modules of this package never import `ops` or `nn`. This file gathers and binds:
 it attaches `backward` and `draw` to Tensor, and imports `ops` last, so that
@@ -14,7 +15,7 @@ it attaches `backward` and `draw` to Tensor, and imports `ops` last, so that
 
 from typing import Any
 
-from . import func
+from . import allocator, func
 from .anomaly import detect_anomaly
 from .creation import (
     arange,
@@ -43,6 +44,8 @@ from .tensor import Tensor, tensor
 
 # isort: split
 import ops as _ops  # noqa: F401  (binds the operators onto Tensor; must come last)
+
+allocator.tune()  # glibc: mid-size arrays reused, not faulted in afresh (see allocator.py)
 
 
 def draw(root: Any, **options: Any) -> Any:
