@@ -11,8 +11,9 @@ drawings show. Find an op's derivative here:
   (primitives; erf and erfc computed in `_erf.py`), square reciprocal (compositions);
 - `rounding.py`: floor ceil trunc round floor_divide (zero derivative), mod (= remainder)
   fmod copysign (primitives);
-- `reductions.py`: sum max min norm2 logsumexp (primitives), mean var std amax
-  amin (compositions), argmax argmin argsort any all count_nonzero (not differentiable);
+- `reductions.py`: sum max min norm2 logsumexp softmax log_softmax standardize
+  (primitives), mean var std amax amin (compositions), argmax argmin argsort any all
+  count_nonzero (not differentiable);
 - `cumulative.py`: cumsum cumprod prod (primitives), cummax cummin (compositions);
 - `sorting.py`: sort (primitive), take take_along_axis topk gather scatter_add
   (compositions of getitem), nonzero (not differentiable);
@@ -28,19 +29,22 @@ drawings show. Find an op's derivative here:
   cholesky eigh eigvalsh svd svdvals qr, norm vector_norm matrix_norm;
 - `windows.py`: sliding_window (the im2col view), its adjoint `fold` (col2im),
   `window_max` (max pooling) and `windows.window_conv` (convolution);
-- `recurrent.py`: `recurrent.lstm_update`, the LSTM's gates to its new states.
+- `recurrent.py`: `recurrent.lstm_update` (the LSTM's gates to its new states) and
+  `recurrent.lstm_sequence` (a whole sequence through one LSTM layer).
 
 Primitives are the ops whose derivative cannot be had cheaply from others (subtract and
 divide are primitives because a composition would cost a second op on every call), or
 whose composition would be unstable or slow (logsumexp, erf, einsum, solve, eigh, svd,
 cumsum, sort). Each function's docstring says which it is. Functions named after
 PyTorch (topk, gather, scatter_add, cummax, cummin) return what PyTorch returns.
-Four primitives fuse what could be a composition, because measured on the benchmarks
-they pay for themselves: `affine`, `window_max`, `windows.window_conv` and
-`recurrent.lstm_update`. Everything in
-`nn.functional` is a composition of these ops. The vjps follow one rule so that
-`create_graph=True` works: they see their arguments as arrays or as Tensors and use only
-operators, array methods, NumPy functions and ops on them (see `autograd_core.op`).
+Some primitives fuse what could be a composition, because measured on the benchmarks
+they pay for themselves: `affine`, `window_max`, `windows.window_conv`, `softmax`,
+`log_softmax`, `standardize`, `recurrent.lstm_update` and `recurrent.lstm_sequence`.
+Everything in `nn.functional` is a composition of these ops. The vjps follow one rule
+so that `create_graph=True` works: they see their arguments as arrays or as Tensors and
+use only operators, array methods, NumPy functions and ops on them (see
+`autograd_core.op`); `lstm_sequence`'s, on Tensors, differentiates the composition it
+fuses.
 """
 
 from . import linalg, recurrent
@@ -135,11 +139,14 @@ from .reductions import (
     argmin,
     argsort,
     count_nonzero,
+    log_softmax,
     logsumexp,
     max,
     mean,
     min,
     norm2,
+    softmax,
+    standardize,
     std,
     sum,
     var,
@@ -264,6 +271,7 @@ __all__ = [
     "log10",
     "log1p",
     "log2",
+    "log_softmax",
     "logaddexp",
     "logaddexp2",
     "logical_and",
@@ -306,6 +314,7 @@ __all__ = [
     "signbit",
     "sin",
     "sinh",
+    "softmax",
     "sliding_window",
     "sort",
     "split",
@@ -313,6 +322,7 @@ __all__ = [
     "square",
     "squeeze",
     "stack",
+    "standardize",
     "std",
     "subtract",
     "sum",

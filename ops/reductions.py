@@ -1,5 +1,6 @@
 """Reductions over axes. Primitives: sum, max, min, norm2 (the Euclidean norm),
-logsumexp; prod, whose vjp needs cumprod, is in `cumulative.py`. Compositions: mean, var,
+logsumexp, softmax, log_softmax, standardize ((x - mean) / sqrt(var + eps)); prod,
+whose vjp needs cumprod, is in `cumulative.py`. Compositions: mean, var,
 std (norm2 of the centred values), amax and amin (NumPy's aliases of max and min). Not
 differentiable (they return indices, counts or bools): argmax argmin argsort any all
 count_nonzero.
@@ -207,6 +208,81 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     d/dx = e^(x - y), the softmax. An all -inf slice gives -inf (and NaN gradient, as
     PyTorch's), without a warning."""
     return _logsumexp(x, axis=axis, keepdims=keepdims)
+
+
+# ---- softmax, log_softmax, standardize: the normalising layers' primitives ---------------
+
+
+def _softmax_forward(x: Any, axis: tuple[int, ...]) -> Any:
+    e = np.exp(x - max_shift(x, axis, "softmax"))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+_softmax = defop(
+    "softmax",
+    _softmax_forward,
+    lambda g, y, x, axis: y * (g - (g * y).sum(axis=axis, keepdims=True)),
+    rules="vjp: y (g − Σ g y)",
+)
+
+
+def softmax(x: Any, axis: Axis = -1) -> Tensor:
+    """Primitive: e^(x - m) / sum(e^(x - m)) along `axis` (an int or a tuple), m the
+    maximum (a constant shift: no overflow for any x). vjp: y (g - sum(g y)), one node
+    instead of five (shift, exp, sum, divide and the broadcast)."""
+    return _softmax(x, axis=_axes(axis, np.ndim(unwrap(x)), "softmax"))
+
+
+def _log_softmax_forward(x: Any, axis: tuple[int, ...]) -> Any:
+    z = x - max_shift(x, axis, "log_softmax")
+    if np.size(z) == 0:
+        return z  # an empty axis: nothing to normalise (and no log of an empty sum)
+    return z - np.log(np.sum(np.exp(z), axis=axis, keepdims=True))
+
+
+_log_softmax = defop(
+    "log_softmax",
+    _log_softmax_forward,
+    lambda g, y, x, axis: g - np.exp(y) * g.sum(axis=axis, keepdims=True),
+    rules="vjp: g − eʸ Σ g",
+)
+
+
+def log_softmax(x: Any, axis: Axis = -1) -> Tensor:
+    """Primitive: (x - m) - log(sum(e^(x - m))) along `axis`, m the maximum: the
+    exponents are <= 0 and the log's argument >= 1, so finite for logits of any size.
+    vjp: g - softmax(x) sum(g)."""
+    return _log_softmax(x, axis=_axes(axis, np.ndim(unwrap(x)), "log_softmax"))
+
+
+def _standardize_forward(x: Any, axis: tuple[int, ...], eps: float) -> Any:
+    centred = x - np.mean(x, axis=axis, keepdims=True)
+    std = np.sqrt(np.mean(centred * centred, axis=axis, keepdims=True) + eps)
+    return centred / std, {"std": std}
+
+
+def _standardize_vjp(g: Any, y: Any, x: Any, axis: tuple[int, ...], eps: float, std: Any) -> Any:
+    """dx = (g - mean(g) - y mean(g y)) / std, means over `axis`."""
+    if isinstance(g, Tensor):  # create_graph=True: std as a function of x
+        centred = x - x.mean(axis=axis, keepdims=True)
+        std = ((centred * centred).mean(axis=axis, keepdims=True) + eps) ** 0.5
+    return (g - g.mean(axis=axis, keepdims=True) - y * (g * y).mean(axis=axis, keepdims=True)) / std
+
+
+_standardize = defop(
+    "standardize",
+    _standardize_forward,
+    _standardize_vjp,
+    residuals=True,
+    rules="vjp: (g − mean g − y mean(g y)) / √(var + ε)",
+)
+
+
+def standardize(x: Any, axis: Axis = -1, eps: float = 1e-5) -> Tensor:
+    """Primitive: (x - mean) / sqrt(var + eps) over `axis` (biased variance), the core of
+    layer, instance and group normalisation. With y the output and means over `axis`,
+    d/dx = (g - mean(g) - y mean(g y)) / sqrt(var + eps): one node instead of seven."""
+    return _standardize(x, axis=_axes(axis, np.ndim(unwrap(x)), "standardize"), eps=float(eps))
 
 
 _argmax = defop("argmax", lambda x, axis, keepdims: np.argmax(x, axis=axis, keepdims=keepdims))

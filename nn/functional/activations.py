@@ -10,7 +10,6 @@ import numpy as np
 import ops
 from autograd_core import Tensor
 from autograd_core.grad_mode import composite
-from ops.reductions import max_shift
 
 from ._utils import TensorLike, as_tensor, real_number
 
@@ -93,32 +92,24 @@ def softplus(x: TensorLike, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return ops.where(z.data > threshold, x, soft)
 
 
-@composite("softmax")
 def softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """softmax(x)_i = e^(x_i - m) / sum_j e^(x_j - m), with m = max(x) along `axis` (an
-    int or a tuple of ints, as in `log_softmax`).
+    int or a tuple of ints, as in `log_softmax`): the primitive `ops.softmax`.
 
     m is a constant shift (softmax does not change under it, so neither does the
     derivative) that keeps every exponent <= 0: no overflow for any logits.
     d softmax_i / d x_j = s_i ([i = j] - s_j)."""
-    x = as_tensor(x)
-    e = ops.exp(x - max_shift(x.data, axis, "softmax"))
-    return e / ops.sum(e, axis=axis, keepdims=True)
+    return ops.softmax(as_tensor(x), axis=axis)
 
 
-@composite("log_softmax")
 def log_softmax(x: TensorLike, axis: int | tuple[int, ...] = -1) -> Tensor:
     """log_softmax(x) = (x - m) - log(sum_j e^(x_j - m)), m = max(x) along `axis` (an int
-    or a tuple of ints).
+    or a tuple of ints): the primitive `ops.log_softmax`.
 
     m is a constant shift, so the exponents are <= 0 and the log's argument is >= 1:
     finite values and gradients for logits of any size. d/dx_j of the i-th output is
     [i = j] - softmax(x)_j."""
-    x = as_tensor(x)
-    z = x - max_shift(x.data, axis, "log_softmax")
-    if z.size == 0:
-        return z  # an empty axis: nothing to normalise (and no log of an empty sum)
-    return z - ops.log(ops.sum(ops.exp(z), axis=axis, keepdims=True))
+    return ops.log_softmax(as_tensor(x), axis=axis)
 
 
 def _real_settings(fn: str, **values: float) -> list[float]:

@@ -89,6 +89,8 @@ def _attend(
 ) -> tuple[Tensor, Tensor]:
     scores = (q @ ops.swapaxes(k, -1, -2)) * scale
     if added is not None:
+        if not isinstance(added, Tensor):  # a constant mask takes the scores' dtype, so
+            added = np.asarray(added).astype(scores.dtype, copy=False)  # float32 stays float32
         scores = scores + added
     weights = attention_weights(scores, allowed)
     if dropout_p > 0:

@@ -32,10 +32,7 @@ from ._utils import TensorLike, as_tensor, positive_int
 
 
 def _normalize(x: Tensor, axes: tuple[int, ...], eps: float) -> Tensor:
-    mean = ops.mean(x, axis=axes, keepdims=True)
-    centred = x - mean
-    var = ops.mean(centred * centred, axis=axes, keepdims=True)
-    return centred / ops.sqrt(var + eps)
+    return ops.standardize(x, axis=axes, eps=eps)  # (x - mean) / sqrt(var + eps), one node
 
 
 @composite("instance_norm")

@@ -7,18 +7,24 @@ With gates = x W_ih^T + b_ih + h W_hh^T + b_hh (each `ops.affine`, one graph nod
     RNN   h' = tanh(gates)  (or relu)                              W_ih (H, I)
     LSTM  i, f, g, o = gates split in four, in this order          W_ih (4H, I)
           c' = sigmoid(f) c + sigmoid(i) tanh(g)
-          h' = sigmoid(o) tanh(c')          (one node: ops.recurrent.lstm_update)
+          h' = sigmoid(o) tanh(c')          (ops.recurrent.lstm_update)
     GRU   r, z, n in this order, W_ih (3H, I); with a = x W_ih^T + b_ih, b = h W_hh^T + b_hh:
           r = sigmoid(a_r + b_r),  z = sigmoid(a_z + b_z)
           n = tanh(a_n + r * b_n)                                  (r multiplies b_n, bias included)
           h' = (1 - z) n + z h
 
 A sequence is run by looping over its time steps only: each step is one cell on the
-whole batch, and the engine differentiates through the loop (backpropagation through
-time). Each layer's outputs are kept as one Tensor per step, which the next layer reads
-directly; the final output stacks them. The input's steps are read with `getitem`, whose
-vjp writes into a zero array of the input's size, so when the input itself requires
-grad its backward costs T such arrays.
+whole batch. For the RNN and the GRU the engine differentiates through that loop
+(backpropagation through time); each layer's outputs are kept as one Tensor per step,
+which the next layer reads directly, and the final output stacks them. The input's
+steps are read with `getitem`, whose vjp writes into a zero array of the input's size,
+so when the input itself requires grad its backward costs T such arrays.
+
+An LSTM layer (each direction) is one primitive, `ops.recurrent.lstm_sequence`, over the
+whole time-major sequence: the same equations and the same loop over time steps, with
+the input's share of the gates computed for all the steps in one matmul and the
+weights' gradients summed over the steps in one matmul each. `lstm_cell` is the
+composition it fuses: two `affine`s and one `ops.recurrent.lstm_update`.
 
 Shapes: x (T, N, I) (or (N, T, I) with batch_first, or (T, I) for one unbatched sequence);
 h_0 and h_n (num_layers * num_directions, N, H) (or without N); out (T, N, D * H), the
@@ -350,6 +356,8 @@ def _sequence(
         else "(num_layers * num_directions, hidden_size)"
     )
     starts = _initial_states(mode, hx, shape, meaning, x.shape, fn)
+    if mode == "lstm":
+        return _lstm_layers(x, starts, layers, directions, time_axis, dropout, training, hidden)
     zeros = np.zeros((*batch, hidden), x.dtype)
     xs = [x[:, t] if time_axis == 1 else x[t] for t in range(steps)]
     step = STEPS[mode]
@@ -378,6 +386,50 @@ def _sequence(
         c_n = ops.stack([s[1] for s in finals], axis=0)
         return out, (h_n, c_n)
     return out, ops.stack(finals, axis=0)
+
+
+def _lstm_layers(
+    x: Tensor,
+    starts: Sequence[Any],
+    layers: Sequence[Weights],
+    directions: int,
+    time_axis: int,
+    dropout: float,
+    training: bool,
+    hidden: int,
+) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+    """LSTM layers, each direction of each one `ops.recurrent.lstm_sequence` over the
+    whole time-major sequence (the reverse direction reads it flipped in time)."""
+    seq = ops.swapaxes(x, 0, 1) if time_axis == 1 else x  # (T, [N,] I)
+    zeros = np.zeros((*seq.shape[1:-1], hidden), x.dtype)
+    no_bias = np.zeros(4 * hidden, x.dtype)
+    finals: list[list[Tensor]] = [[], []]
+    backwards = (slice(None, None, -1),)
+    for layer in range(len(layers) // directions):
+        if layer and dropout and training:
+            seq = _dropout(seq, dropout)
+        outputs = []
+        for reverse in range(directions):
+            k = layer * directions + reverse
+            h0, c0 = (zeros if s is None else s[k] for s in starts)
+            w_ih, w_hh, b_ih, b_hh = layers[k]
+            inputs = seq[backwards] if reverse else seq
+            packed = ops.recurrent.lstm_sequence(
+                inputs,
+                h0,
+                c0,
+                w_ih,
+                w_hh,
+                no_bias if b_ih is None else b_ih,
+                no_bias if b_hh is None else b_hh,
+            )
+            hs = packed[:-1]
+            finals[0].append(packed[-2])
+            finals[1].append(packed[-1])
+            outputs.append(hs[backwards] if reverse else hs)
+        seq = outputs[0] if directions == 1 else ops.concatenate(outputs, axis=-1)
+    out = ops.swapaxes(seq, 0, 1) if time_axis == 1 else seq
+    return out, (ops.stack(finals[0], axis=0), ops.stack(finals[1], axis=0))
 
 
 def rnn(

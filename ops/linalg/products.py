@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from autograd_core.op import defop
+from autograd_core.tensor import Tensor
 
 
 def _mT(x: Any) -> Any:
@@ -100,8 +101,20 @@ def _rows(a: Any) -> Any:
     return a.reshape(int(np.prod(a.shape[:-1])), a.shape[-1])  # not -1: rows may be 0
 
 
+def _row_product(a: Any, b: Any) -> Any:
+    """a (..., k) @ b (k, n) as one 2-d product of the rows (an array or a Tensor): on a
+    3-d `a`, NumPy's matmul calls BLAS once per leading index, about 1.4x slower."""
+    if a.ndim <= 2:
+        return a @ b
+    if isinstance(a, Tensor):
+        return (_rows(a) @ b).reshape(*a.shape[:-1], b.shape[-1])
+    out = np.empty((*a.shape[:-1], b.shape[-1]), np.result_type(a, b))  # owns its memory
+    np.matmul(_rows(a), b, out=_rows(out))
+    return out
+
+
 def _affine_forward(x: Any, weight: Any, *bias: Any) -> Any:
-    y = np.matmul(x, np.asarray(weight).T)
+    y = _row_product(x, np.asarray(weight).T)
     if bias:
         if np.result_type(y, bias[0]) == y.dtype:
             y += bias[0]  # y is new: nothing else holds it yet
@@ -113,7 +126,7 @@ def _affine_forward(x: Any, weight: Any, *bias: Any) -> Any:
 affine = defop(
     "linear",
     _affine_forward,
-    lambda g, y, x, w, *b: g @ w,
+    lambda g, y, x, w, *b: _row_product(g, w),
     lambda g, y, x, w, *b: _rows(g).T @ _rows(x),
     lambda g, y, x, w, b: _rows(g).sum(axis=0),
     rules=("vjp: g @ W", "vjp: gᵀ @ x", "vjp: g summed over the batch"),

@@ -47,4 +47,3 @@ def test_the_environment_can_keep_glibcs_defaults():
             check=True,
         )
         assert done.stdout.strip() == "False", env
-

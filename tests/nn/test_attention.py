@@ -310,6 +310,20 @@ def test_encoder_layer_gelu_causal_and_stack():
     assert encoder.layers[1].linear1.weight.grad is not None
 
 
+def test_a_float32_layer_stays_float32_with_a_bool_or_float_mask():
+    layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, rng=0).float()
+    x = Tensor(rng(19).standard_normal((4, 2, 8)).astype(np.float32), requires_grad=True)
+    causal = np.triu(np.ones((4, 4), bool), k=1)
+    for mask in (causal, np.where(causal, -np.inf, 0.0)):  # the float mask is float64
+        y = layer(x, src_mask=mask)
+        assert y.dtype == np.float32
+        y.sum().backward()
+        assert x.grad.dtype == layer.linear1.weight.grad.dtype == np.float32
+    q = Tensor(np.ones((2, 3, 4), np.float32))
+    out = F.scaled_dot_product_attention(q, q, q, attn_mask=np.zeros((3, 3)))
+    assert out.dtype == np.float32
+
+
 def test_encoder_layer_dropout_repeats_after_manual_seed():
     def run():
         autograd_core.manual_seed(5)

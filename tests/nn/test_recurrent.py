@@ -149,6 +149,36 @@ def test_relu_rnn_and_no_bias():
     np.testing.assert_allclose(module(x)[1].data[0], h, rtol=1e-12)
 
 
+def test_lstm_without_bias_and_in_float32():
+    module, state = loaded("LSTM", 3, 4, 2, True)
+    bare = nn.LSTM(3, 4, 2, bias=False, bidirectional=True, dtype=np.float64)
+    bare.load_state_dict({n: v for n, v in state.items() if n.startswith("weight")})
+    x = rng(5).standard_normal((5, 2, 3))
+    zeroed = {n: (0 * v if n.startswith("bias") else v) for n, v in state.items()}
+    want, want_h, want_c = reference("LSTM", x, zeroed, 2, True)
+    out, (h_n, c_n) = bare(x)
+    np.testing.assert_allclose(out.data, want, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(c_n.data, want_c, rtol=1e-12, atol=1e-14)
+    module.float()
+    x32 = Tensor(x.astype(np.float32), requires_grad=True)
+    out, (h_n, c_n) = module(x32)
+    assert out.dtype == h_n.dtype == c_n.dtype == np.float32
+    (out.sum() + c_n.sum()).backward()
+    assert x32.grad.dtype == module.weight_hh_l1.grad.dtype == np.float32
+
+
+def test_lstm_sequence_second_derivatives():
+    _, state = loaded("LSTM", 2, 2, 1, True)
+    weights = [state[n] for n in state]
+    x = rng(10).standard_normal((3, 1, 2))
+
+    def run(x, *w):
+        out, (h_n, c_n) = F.lstm(x, None, [w[:4], w[4:]], bidirectional=True)
+        return (out * out).sum() + (h_n * c_n).sum()
+
+    check_grads(run, x, *weights)
+
+
 def test_lstm_worked_by_hand():
     """input_size = hidden_size = 1, one step from h = 0.5, c = -1, every weight 0.5 and
     every bias 0.1: each gate's pre-activation is 0.5 x + 0.1 + 0.5 h + 0.1 = 1.45 at

@@ -136,6 +136,24 @@ REDUCE = [
     _reduction("var", ops.var, normal((4,)), ddof=1),
 ]
 
+# The normalising primitives along one axis, a tuple of axes, and an axis of length 1.
+NORMALISING = [
+    ("softmax", ops.softmax),
+    ("log_softmax", ops.log_softmax),
+    ("standardize", ops.standardize),
+]
+NORMALISING_ARGS: list[tuple[tuple[int, ...], dict[str, Any]]] = [
+    ((4,), {}),
+    ((2, 3), {"axis": 0}),
+    ((2, 3, 4), {"axis": (0, 2)}),
+    ((3, 1), {"axis": -1}),
+]
+REDUCE += [
+    _reduction(name, fn, normal(shape), **kw)
+    for name, fn in NORMALISING
+    for shape, kw in NORMALISING_ARGS
+]
+
 # ---- shape ---------------------------------------------------------------------------------
 
 
@@ -317,6 +335,21 @@ LSTM_UPDATES = [((3, 8), (3, 2)), ((8,), (2,)), ((2, 3, 4), (3, 1))]
 RECURRENT = [
     case("lstm_update", ops.recurrent.lstm_update, normal(gates), normal(c, seed=1))
     for gates, c in LSTM_UPDATES
+]
+
+# (steps, batch, input, hidden) of a whole sequence: batched, unbatched, one step
+LSTM_SEQUENCES = [(3, (2,), 2, 3), (2, (), 3, 2), (1, (2,), 1, 1)]
+RECURRENT += [
+    case(
+        "lstm_sequence",
+        ops.recurrent.lstm_sequence,
+        normal((t, *b, i)),
+        *(normal((*b, h), seed=k) for k in (1, 2)),
+        normal((4 * h, i), seed=3),
+        normal((4 * h, h), seed=4),
+        *(normal((4 * h,), seed=k) for k in (5, 6)),
+    )
+    for t, b, i, h in LSTM_SEQUENCES
 ]
 
 # ---- the NumPy vocabulary -------------------------------------------------------------------
