@@ -119,7 +119,7 @@ def defop(
             if scalar is not None and not params:
                 x0, y0 = _scalar_value(x), _scalar_value(y)
                 if x0 is not None and y0 is not None and (x0 is not x or y0 is not y):
-                    return record(op, scalar(x0, y0), inputs, params)
+                    return _record_scalar(op, scalar(x0, y0), a, b, x0, y0)
             arrays: Any = (x, y)
         else:
             arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
@@ -195,6 +195,35 @@ def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> T
     node.op = op
     node.saved = tuple(saved)
     node.params = params or None
+    node.scope = st.scope
+    node.origin = user_frame() if st.anomaly else None
+    t._node = node
+    return t
+
+
+def _record_scalar(op: Op, value: Any, a: Any, b: Any, x0: Any, y0: Any) -> Tensor:
+    """`record` for a two-input op computed on scalars: `value` = op(x0, y0), with x0 and
+    y0 the scalars of the 0-d inputs `a` and `b` (Tensors, 0-d arrays or Python numbers).
+    The node `record` makes, with what it would recompute passed in (a constant 0-d array
+    is saved as its scalar, a copy, as a Tensor's value is)."""
+    kind = type(value)
+    if kind is not np.float64 and kind is not np.float32:  # Python numbers in, or ints
+        return record(op, value, (a, b), {})
+    out = np.asarray(value)
+    out.setflags(False)
+    t = Tensor._wrap(out)
+    st = state
+    if not st.grad_enabled:
+        return t
+    pa = a if isinstance(a, Tensor) and a.requires_grad else None
+    pb = b if isinstance(b, Tensor) and b.requires_grad else None
+    if pa is None and pb is None:
+        return t
+    node = Node((pa, pb))
+    t.requires_grad = True
+    node.op = op
+    node.saved = (value, x0, y0)
+    node.params = None
     node.scope = st.scope
     node.origin = user_frame() if st.anomaly else None
     t._node = node
