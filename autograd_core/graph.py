@@ -182,24 +182,30 @@ def topological_order(roots: Iterable[Any]) -> list[Any]:
     Iterative depth-first search, so a chain of a million ops needs no recursion."""
     order: list[Any] = []
     seen: set[Any] = set()
-    stack: list[tuple[Any, bool]] = [(r, False) for r in roots if r.requires_grad]
+    # A tensor followed by _DONE on the stack: all its parents, pushed above, are in
+    # `order` once _DONE comes off it (no tuple per entry: this runs once per node).
+    stack: list[Any] = [r for r in roots if r.requires_grad]
     while stack:
-        tensor, expanded = stack.pop()
-        if expanded:
-            order.append(tensor)
+        tensor = stack.pop()
+        if tensor is _DONE:
+            order.append(stack.pop())
             continue
         if tensor in seen:
             continue
         seen.add(tensor)
-        stack.append((tensor, True))
+        stack.append(tensor)
+        stack.append(_DONE)
         node = tensor._node
         if node is not None:
             if node.saved is None:
                 raise freed_error(tensor)
-            for p in node.parents:
+            for p in node:  # a node's items are its parents
                 if p is not None and p not in seen:
-                    stack.append((p, False))
+                    stack.append(p)
     return order
+
+
+_DONE = object()  # topological_order's marker: the tensor below it is complete
 
 
 def parents_of(tensor: Any) -> tuple[Any, ...]:
