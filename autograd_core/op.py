@@ -116,7 +116,12 @@ def defop(
             a, b = inputs
             x = a._data if isinstance(a, Tensor) else a
             y = b._data if isinstance(b, Tensor) else b
-            if scalar is not None and not params:
+            if (
+                scalar is not None
+                and not params
+                and not (type(x) is np.ndarray and x.ndim)  # an array of 1 or more axes
+                and not (type(y) is np.ndarray and y.ndim)
+            ):
                 x0, y0 = _scalar_value(x), _scalar_value(y)
                 if x0 is not None and y0 is not None and (x0 is not x or y0 is not y):
                     return _record_scalar(op, scalar(x0, y0), a, b, x0, y0)
@@ -139,6 +144,7 @@ def defop(
 
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+_new = object.__new__
 
 
 def _scalar_value(v: Any) -> Any:
@@ -158,7 +164,10 @@ def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> T
     else:
         out = np.asarray(out)  # 0-d results arrive as NumPy scalars
     out.setflags(False)  # write=False, spelled positionally: this runs once per op
-    t = Tensor._wrap(out)
+    t = _new(Tensor)  # Tensor._wrap(out), spelled out: this runs once per op
+    t._data = out
+    t._grad = t.name = t._node = t._hooks = None
+    t.requires_grad = t._retains_grad = False
     if out.dtype.kind != "f":
         if out.dtype.kind not in "biu":
             raise TypeError(
@@ -211,7 +220,10 @@ def _record_scalar(op: Op, value: Any, a: Any, b: Any, x0: Any, y0: Any) -> Tens
         return record(op, value, (a, b), {})
     out = np.asarray(value)
     out.setflags(False)
-    t = Tensor._wrap(out)
+    t = _new(Tensor)  # Tensor._wrap(out), as in record
+    t._data = out
+    t._grad = t.name = t._node = t._hooks = None
+    t.requires_grad = t._retains_grad = False
     st = state
     if not st.grad_enabled:
         return t
