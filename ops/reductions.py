@@ -12,6 +12,7 @@ reduced axes with length 1.
 from __future__ import annotations
 
 import builtins
+import math
 from typing import Any
 
 import numpy as np
@@ -104,7 +105,7 @@ def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
 def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     """Composition: sum(x, axis) / (number of elements reduced)."""
     shape = np.shape(unwrap(x))
-    count = int(np.prod([shape[a] for a in _axes(axis, len(shape), "mean")]))
+    count = math.prod(shape[a] for a in _axes(axis, len(shape), "mean"))
     return sum(x, axis, keepdims) / count  # type: ignore[operator]
 
 
@@ -123,7 +124,7 @@ def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     """Composition: sum((x - mean)^2) / (n - ddof); ddof=0 (biased) unless given. As in
     NumPy, ddof >= n divides by 0: inf (NaN for a constant x), with NumPy's warning."""
     shape = np.shape(unwrap(x))
-    count = int(np.prod([shape[a] for a in _axes(axis, len(shape), "var")]))
+    count = math.prod(shape[a] for a in _axes(axis, len(shape), "var"))
     centred = x - mean(x, axis, keepdims=True)
     return sum(centred * centred, axis, keepdims) / (count - ddof if count > ddof else 0)
 
@@ -178,7 +179,7 @@ def std(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     NumPy's default, unless given). Through the norm's subgradient, a constant x has
     gradient 0 (as in PyTorch), not the 0 * inf of sqrt(var). ddof >= n divides by 0."""
     shape = np.shape(unwrap(x))
-    count = int(np.prod([shape[a] for a in _axes(axis, len(shape), "std")]))
+    count = math.prod(shape[a] for a in _axes(axis, len(shape), "std"))
     centred = x - mean(x, axis, keepdims=True)
     return norm2(centred, axis, keepdims) / (count - ddof if count > ddof else 0) ** 0.5
 

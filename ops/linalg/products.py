@@ -8,6 +8,7 @@ the engine.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -98,7 +99,7 @@ matmul = defop(
 
 def _rows(a: Any) -> Any:
     """(..., n) -> (rows, n): the batch axes flattened (an array or a Tensor)."""
-    return a.reshape(int(np.prod(a.shape[:-1])), a.shape[-1])  # not -1: rows may be 0
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])  # not -1: rows may be 0
 
 
 def _row_product(a: Any, b: Any) -> Any:
