@@ -6,6 +6,8 @@ import datetime
 import importlib.metadata
 import os
 import platform
+import subprocess
+from pathlib import Path
 from typing import Any
 
 
@@ -44,12 +46,32 @@ def load_average() -> tuple[float, float, float] | None:
         return None
 
 
+def commit() -> str:
+    """The checked-out commit (short hash), with "+ uncommitted changes" when tracked
+    files differ from it; "unknown" outside a git checkout."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        if done.returncode:
+            raise OSError(done.stderr.strip())
+        return done.stdout.strip()
+
+    try:
+        head = git("rev-parse", "--short=10", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+    except OSError:  # no git, or not a checkout
+        return "unknown"
+    return f"{head} + uncommitted changes" if dirty else head
+
+
 def machine_info() -> dict[str, Any]:
     """CPU model, core counts, OS, Python / NumPy (and its BLAS) / torch / micrograd
-    versions, and the local date and time."""
+    versions, the local date and time, and the commit measured."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
     return {
         "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "commit": commit(),
         "cpu": cpu_model(),
         "cores": os.cpu_count(),
         "usable_cores": usable,

@@ -143,7 +143,8 @@ def document(
     parts = [
         "# Benchmark results",
         "",
-        f"Measured {info['date']} with `{settings['command']}`.",
+        f"Measured {info['date']} at commit {info.get('commit', 'unknown')} with "
+        f"`{settings['command']}`.",
         "",
         "> **Load caveat.** Timings are medians on a shared machine; other processes were",
         f"> running (load average 1/5/15 min: {_load(settings['load_start'])} at the start,",

@@ -83,3 +83,18 @@ def test_runner_child_prints_one_json_record():
     assert set(record["phases_s"]) == {"forward", "backward"}
     assert record["derived"]["forward_us_per_op"] > 0
     assert record["peak_rss_kb"] > 0
+
+
+def test_the_report_names_the_commit_it_measured():
+    from benchmarks import machine
+
+    head = subprocess.run(
+        ["git", "rev-parse", "HEAD"], capture_output=True, text=True, cwd=harness.ROOT, check=True
+    ).stdout.strip()
+    measured = machine.commit()
+    assert head.startswith(measured.split()[0]) and len(measured.split()[0]) == 10
+    info = {**machine.machine_info(), "commit": measured}
+    settings = {"command": "python -m benchmarks", "threads": 1, "repeats": "3"}
+    settings |= {"load_start": None, "load_end": None}
+    text = report.document([], {}, [], {}, info, settings, "")
+    assert f"at commit {measured} with" in text
