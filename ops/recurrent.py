@@ -109,6 +109,9 @@ lstm_update = defop(
 # ---- a whole sequence through one LSTM layer ------------------------------------------------
 
 
+NAMES = ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh")
+
+
 def _check_sequence(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> int:
     shapes = [np.shape(a) for a in (x, h0, c0, w_ih, w_hh, b_ih, b_hh)]
     hidden = shapes[1][-1] if shapes[1] else 0
@@ -129,9 +132,6 @@ def _check_sequence(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b
             + ". Pass zeros for a missing bias or an initial state."
         )
     return hidden
-
-
-NAMES = ("x", "h0", "c0", "w_ih", "w_hh", "b_ih", "b_hh")
 
 
 def _sequence_forward(x: Any, h0: Any, c0: Any, w_ih: Any, w_hh: Any, b_ih: Any, b_hh: Any) -> Any:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..case import Case
 from ._graphs import graph_variants
-from .scalar_graph import LEAVES, pairwise_sum
+from .scalar_graph import LEAVES, pairwise_sum, per_node_of
 
 CHAINS, STEPS = 250, 50
 NODES = CHAINS * STEPS * 8 + CHAINS - 1
@@ -49,10 +49,6 @@ def check(leaves: list[Any], root: Any) -> None:
             raise AssertionError(f"scalar_math: d(root)/d(leaf {i}) = {g}, expected {want}")
 
 
-def per_node(phases: dict[str, float]) -> dict[str, float]:
-    return {f"{k}_us_per_node": v / NODES * 1e6 for k, v in phases.items()}
-
-
 SCALAR_MATH = Case(
     name="scalar_math",
     description=(
@@ -67,5 +63,5 @@ SCALAR_MATH = Case(
     repeat=5,
     warmup=1,
     quick_repeat=2,
-    derive=per_node,
+    derive=per_node_of(NODES),
 )
