@@ -11,9 +11,9 @@ drawings show. Find an op's derivative here:
   (primitives; erf and erfc computed in `_erf.py`), square reciprocal (compositions);
 - `rounding.py`: floor ceil trunc round floor_divide (zero derivative), mod (= remainder)
   fmod copysign (primitives);
-- `reductions.py`: sum max min norm2 logsumexp softmax log_softmax standardize
-  (primitives), mean var std amax amin (compositions), argmax argmin argsort any all
-  count_nonzero (not differentiable);
+- `reductions.py`: sum max min norm2 logsumexp softmax log_softmax
+  softmax_cross_entropy standardize (primitives), mean var std amax amin
+  (compositions), argmax argmin argsort any all count_nonzero (not differentiable);
 - `cumulative.py`: cumsum cumprod prod (primitives), cummax cummin (compositions);
 - `sorting.py`: sort (primitive), take take_along_axis topk gather scatter_add
   (compositions of getitem), nonzero (not differentiable);
@@ -39,7 +39,8 @@ cumsum, sort). Each function's docstring says which it is. Functions named after
 PyTorch (topk, gather, scatter_add, cummax, cummin) return what PyTorch returns.
 Some primitives fuse what could be a composition, because measured on the benchmarks
 they pay for themselves: `affine`, `window_max`, `windows.window_conv`, `softmax`,
-`log_softmax`, `standardize`, `recurrent.lstm_update` and `recurrent.lstm_sequence`.
+`log_softmax`, `softmax_cross_entropy`, `standardize`, `recurrent.lstm_update` and
+`recurrent.lstm_sequence`.
 Everything in `nn.functional` is a composition of these ops. The vjps follow one rule
 so that `create_graph=True` works: they see their arguments as arrays or as Tensors and
 use only operators, array methods, NumPy functions and ops on them (see
@@ -146,6 +147,7 @@ from .reductions import (
     min,
     norm2,
     softmax,
+    softmax_cross_entropy,
     standardize,
     std,
     sum,
@@ -315,6 +317,7 @@ __all__ = [
     "sin",
     "sinh",
     "softmax",
+    "softmax_cross_entropy",
     "sliding_window",
     "sort",
     "split",

@@ -1,9 +1,9 @@
 """Reductions over axes. Primitives: sum, max, min, norm2 (the Euclidean norm),
-logsumexp, softmax, log_softmax, standardize ((x - mean) / sqrt(var + eps)); prod,
-whose vjp needs cumprod, is in `cumulative.py`. Compositions: mean, var,
-std (norm2 of the centred values), amax and amin (NumPy's aliases of max and min). Not
-differentiable (they return indices, counts or bools): argmax argmin argsort any all
-count_nonzero.
+logsumexp, softmax, log_softmax, softmax_cross_entropy, standardize ((x - mean) /
+sqrt(var + eps)); prod, whose vjp needs cumprod, is in `cumulative.py`. Compositions:
+mean, var, std (norm2 of the centred values), amax and amin (NumPy's aliases of max and
+min). Not differentiable (they return indices, counts or bools): argmax argmin argsort
+any all count_nonzero.
 
 Keywords follow NumPy: `axis` is None, an int or a tuple of ints; `keepdims` keeps the
 reduced axes with length 1.
@@ -254,6 +254,70 @@ def log_softmax(x: Any, axis: Axis = -1) -> Tensor:
     exponents are <= 0 and the log's argument >= 1, so finite for logits of any size.
     vjp: g - softmax(x) sum(g)."""
     return _log_softmax(x, axis=_axes(axis, np.ndim(unwrap(x)), "log_softmax"))
+
+
+def _target_positions(shape: tuple[int, ...], target: Any, axis: int) -> Any:
+    """The flat (C-order) positions of the target classes in an array of `shape` with
+    classes along `axis`: position k of `target` (in C order) is row k // post and
+    column k % post of the (pre, classes, post) view, so its class t sits at
+    k + (k // post) (classes - 1) post + t post."""
+    post = math.prod(shape[axis + 1 :])
+    k = np.arange(np.size(target))
+    return k + (k // post) * ((shape[axis] - 1) * post) + np.reshape(target, -1) * post
+
+
+def _cross_entropy_forward(z: Any, target: Any, axis: int) -> Any:
+    shifted = z - max_shift(z, axis, "softmax_cross_entropy")
+    e = np.exp(shifted)
+    total = np.sum(e, axis=axis, keepdims=True)
+    at = _target_positions(np.shape(z), target, axis)
+    picked = np.ravel(shifted)[at].reshape(np.shape(target))
+    with np.errstate(divide="ignore"):  # an empty axis: log 0 (no target can index it)
+        loss = np.log(total).reshape(np.shape(target)) - picked
+    e /= total  # the softmax, which the vjp needs
+    return loss, {"p": e, "at": at}
+
+
+def _cross_entropy_vjp(g: Any, y: Any, z: Any, target: Any, axis: int, p: Any, at: Any) -> Any:
+    """dz = g (p - onehot(target)), p the softmax of z along `axis`."""
+    gk = g.reshape(g.shape[:axis] + (1,) + g.shape[axis:])
+    if isinstance(g, Tensor):  # create_graph=True: p as a function of z
+        onehot = np.zeros(np.size(z), dtype=bool)
+        onehot[at] = True
+        return (_softmax(z, axis=(axis,)) - onehot.reshape(np.shape(z))) * gk
+    dz = np.multiply(p, gk, order="C")
+    dz.reshape(-1)[at] -= np.ravel(g)  # a view of dz: C order, one target per position
+    return dz
+
+
+_cross_entropy = defop(
+    "softmax_cross_entropy",
+    _cross_entropy_forward,
+    _cross_entropy_vjp,
+    None,
+    residuals=True,
+    rules="vjp: g (softmax(z) − onehot(target))",
+)
+
+
+def softmax_cross_entropy(z: Any, target: Any, axis: int = -1) -> Tensor:
+    """Primitive: -log softmax(z)[target] along `axis`, one loss per position:
+    log(sum(e^(z - m))) - (z[target] - m), m the maximum (finite for logits of any size).
+    `target` holds integer class indices of z's shape without `axis` (not checked here:
+    `nn.functional.cross_entropy` does that). vjp: g (softmax(z) - onehot(target)), one
+    node instead of four (log_softmax, the gather, its negation and the scatter back)."""
+    shape = np.shape(unwrap(z))
+    if not shape:
+        raise ValueError(
+            "softmax_cross_entropy: the logits need an axis of classes; got a 0-d input. "
+            "Give one row of logits per position, such as shape (batch, classes)."
+        )
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(
+            f"softmax_cross_entropy: axis is the one axis of classes, an int; got {axis!r}."
+        )
+    (a,) = _axes(axis, len(shape), "softmax_cross_entropy")
+    return _cross_entropy(z, target, axis=a)
 
 
 def _standardize_forward(x: Any, axis: tuple[int, ...], eps: float) -> Any:

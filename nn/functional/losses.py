@@ -124,9 +124,9 @@ def cross_entropy(
     z = as_tensor(logits)
     axis = _axis(axis, z.ndim, fn)
     kind = np.asarray(target.data if isinstance(target, Tensor) else target).dtype.kind
-    logp = log_softmax(z, axis=axis)
-    if kind in "iu":
-        return _nll(logp, target, reduction, axis, fn)
+    if kind in "iu":  # one node: -log softmax(z)[target], whose vjp is softmax(z) - y
+        t = _class_indices(target, z.shape, axis, fn)
+        return reduce(ops.softmax_cross_entropy(z, t, axis=axis), reduction, fn)
     if kind != "f":
         raise TypeError(
             f"{fn}: target must be integer class indices or floating class probabilities; "
@@ -139,7 +139,7 @@ def cross_entropy(
             f"shape {z.shape}; got {y.shape}. For class indices pass an integer array of "
             f"shape {z.shape[:axis] + z.shape[axis + 1 :]}."
         )
-    return reduce(-ops.sum(y * logp, axis=axis), reduction, fn)
+    return reduce(-ops.sum(y * log_softmax(z, axis=axis), axis=axis), reduction, fn)
 
 
 @composite("binary_cross_entropy")

@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 import nn.functional as F
+import ops
 from autograd_core import Tensor
+from autograd_core.graph import topological_order
 from tests.helpers import check_grads, rng
 
 REDUCTIONS = ["mean", "sum", "none"]
@@ -114,6 +116,33 @@ def test_cross_entropy_stable_at_1e4():
     soft = np.array([[0.5, 0.5, 0.0]] * 3)
     value, (dz,) = grads(lambda t: F.cross_entropy(t, soft, reduction="sum"), z)
     assert np.isfinite(value) and np.isfinite(dz).all()
+
+
+def test_cross_entropy_with_indices_is_one_node_of_the_closed_form():
+    r = rng(7)
+    z, target = r.standard_normal((4, 3, 2)), r.integers(0, 4, (3, 2))  # classes on axis 0
+    logits = Tensor(z, requires_grad=True)
+    loss = ops.softmax_cross_entropy(logits, target, axis=0)
+    picked = np.take_along_axis(z, target[None], 0)[0]
+    np.testing.assert_allclose(loss.data, np.log(np.exp(z).sum(axis=0)) - picked, rtol=1e-14)
+    assert loss.op == "softmax_cross_entropy"
+    assert loss._node.parents[0] is logits and loss._node.parents[1] is None  # no target grad
+    mean = F.cross_entropy(Tensor(z[:, :, 0].T, requires_grad=True), target[:, 0])
+    assert {t.op for t in topological_order([mean])} == {
+        None,
+        "sum",
+        "divide",
+        "softmax_cross_entropy",
+    }
+
+
+def test_softmax_cross_entropy_refuses_what_has_no_class_axis():
+    with pytest.raises(ValueError, match="softmax_cross_entropy: the logits need an axis"):
+        ops.softmax_cross_entropy(Tensor(1.0), np.array(0))
+    with pytest.raises(TypeError, match="softmax_cross_entropy: axis is the one axis"):
+        ops.softmax_cross_entropy(Tensor(np.zeros((2, 3))), np.array([0, 1]), axis=(0, 1))
+    with pytest.raises(np.exceptions.AxisError, match="softmax_cross_entropy"):
+        ops.softmax_cross_entropy(Tensor(np.zeros((2, 3))), np.array([0, 1]), axis=2)
 
 
 # ---- binary cross entropy --------------------------------------------------------------------

@@ -154,6 +154,22 @@ REDUCE += [
     for shape, kw in NORMALISING_ARGS
 ]
 
+# Cross entropy against integer targets: classes last, first and in the middle, one row.
+CROSS_ENTROPY_ARGS: list[tuple[tuple[int, ...], int, np.ndarray]] = [
+    ((3, 4), -1, np.array([0, 3, 1])),
+    ((4, 2, 3), 0, np.array([[3, 0, 1], [2, 2, 0]])),
+    ((2, 3, 2), 1, np.array([[2, 0], [1, 1]])),
+    ((5,), 0, np.array(4)),
+]
+REDUCE += [
+    pytest.param(
+        partial(ops.softmax_cross_entropy, target=target, axis=axis),
+        (normal(shape),),
+        id=f"softmax_cross_entropy-{shape_id(shape)}-axis={axis}",
+    )
+    for shape, axis, target in CROSS_ENTROPY_ARGS
+]
+
 # ---- shape ---------------------------------------------------------------------------------
 
 
