@@ -146,14 +146,14 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is None:
                     continue
-                g = p.grad.data
+                g = p.grad.numpy()  # the arrays themselves, read-only: no view per step
                 if g.shape != p.shape:
                     raise RuntimeError(
                         f"{type(self).__name__}: a parameter of shape {p.shape} has a "
                         f"gradient of shape {g.shape}; was .grad assigned by hand?"
                     )
                 state = self.state.setdefault(p, {})
-                new = self._update(p.data, g, state, group)
+                new = self._update(p.numpy(), g, state, group)
                 p.data = lock(np.asarray(new).astype(p.dtype, copy=False))
         return loss
 
