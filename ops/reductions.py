@@ -305,7 +305,8 @@ def softmax_cross_entropy(z: Any, target: Any, axis: int = -1) -> Tensor:
     log(sum(e^(z - m))) - (z[target] - m), m the maximum (finite for logits of any size).
     `target` holds integer class indices of z's shape without `axis` (not checked here:
     `nn.functional.cross_entropy` does that). vjp: g (softmax(z) - onehot(target)), one
-    node instead of four (log_softmax, the gather, its negation and the scatter back)."""
+    node instead of three (log_softmax, the gather of the targets, whose backward
+    scatters into zeros, and its negation)."""
     shape = np.shape(unwrap(z))
     if not shape:
         raise ValueError(
