@@ -40,12 +40,11 @@ PyTorch (topk, gather, scatter_add, cummax, cummin) return what PyTorch returns.
 Some primitives fuse what could be a composition, because measured on the benchmarks
 they pay for themselves: `affine`, `window_max`, `windows.window_conv`, `softmax`,
 `log_softmax`, `softmax_cross_entropy`, `standardize`, `recurrent.lstm_update` and
-`recurrent.lstm_sequence`.
-Everything in `nn.functional` is a composition of these ops. The vjps follow one rule
-so that `create_graph=True` works: they see their arguments as arrays or as Tensors and
-use only operators, array methods, NumPy functions and ops on them (see
-`autograd_core.op`); `lstm_sequence`'s, on Tensors, differentiates the composition it
-fuses.
+`recurrent.lstm_sequence`. Everything in `nn.functional` is a composition of these ops.
+The vjps follow one rule so that `create_graph=True` works: they see their arguments as
+arrays or as Tensors and use only operators, array methods, NumPy functions and ops on
+them (see `autograd_core.op`); `lstm_sequence`'s, on Tensors, differentiates the
+composition it fuses.
 """
 
 from . import linalg, recurrent

@@ -116,9 +116,10 @@ def cross_entropy(
     """Softmax cross entropy, loss[n] = -sum_c y[n, c] log softmax(z[n])_c, reduced.
 
     `target` is either integer class indices (the input's shape without `axis`; y is
-    then one-hot) or a floating array of class probabilities of the logits' shape. Built
-    on the stable log_softmax, so logits of any magnitude give finite values and
-    gradients: d loss[n] / d z[n] = softmax(z[n]) - y[n]."""
+    then one-hot: one `ops.softmax_cross_entropy` node) or a floating array of class
+    probabilities of the logits' shape (built on `ops.log_softmax`). Both shift out the
+    maximum, so logits of any magnitude give finite values and gradients:
+    d loss[n] / d z[n] = softmax(z[n]) - y[n]."""
     fn = "cross_entropy"
     check_reduction(reduction, fn)
     z = as_tensor(logits)
