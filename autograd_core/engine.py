@@ -87,8 +87,9 @@ def _loop(
 ) -> None:
     """`backpropagate`'s loop. It runs once per node and once per edge, so the vjp call,
     the shape check of `fit` and the release of the saved values are spelled out here."""
+    take, entry, ndarray = table.pop, table.get, np.ndarray  # looked up once, not per edge
     for tensor in reversed(order):
-        g = table.pop(tensor, None)
+        g = take(tensor, None)
         if g is None:
             continue  # not on a path to a root
         node = tensor._node
@@ -101,7 +102,9 @@ def _loop(
         op = node.op
         vjps, params = op.vjps, node.params
         joint = (vjps[0](g, *args, **(params or {}))) if op.joint else None
-        for i, parent in enumerate(node):  # a node's items are its parents
+        i = -1  # the input's index (counted by hand: cheaper than enumerate, per edge)
+        for parent in node:  # a node's items are its parents
+            i += 1
             if parent is None:
                 continue  # this input needs no gradient
             if joint is not None:
@@ -111,8 +114,8 @@ def _loop(
             else:
                 raw = vjps[i](g, *args, **params)
             value = saved[i + 1]  # type: ignore[index]
-            kind = type(value)
-            if type(raw) is kind and kind is not np.ndarray:
+            kind = type(value)  # 0-d inputs are saved as NumPy scalars
+            if type(raw) is kind and kind is not ndarray:
                 c = raw  # a NumPy scalar for a 0-d input of its dtype
             else:
                 try:  # arrays and Tensors of the input's shape and dtype pass as they are
@@ -121,12 +124,17 @@ def _loop(
                     c = None
                 if c is None:
                     c = fit(raw, node, i)
+                if (  # only an input with axes can have more than SMALL elements
+                    kind is ndarray
+                    and not retain_graph
+                    and parent._node is not None
+                    and parent._data.size > SMALL
+                ):
+                    node.hold(i, parent)
             if observe is not None:
                 observe(tensor, i, parent, raw, c)
-            before = table.get(parent)
+            before = entry(parent)
             table[parent] = c if before is None else before + c
-            if not retain_graph and parent._node is not None and parent._data.size > SMALL:
-                node.hold(i, parent)
         if not retain_graph:
             node.saved = node.params = None
 

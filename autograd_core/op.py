@@ -116,16 +116,26 @@ def defop(
             a, b = inputs
             x = a._data if isinstance(a, Tensor) else a
             y = b._data if isinstance(b, Tensor) else b
-            if (
-                scalar is not None
-                and not params
-                and not (type(x) is np.ndarray and x.ndim)  # an array of 1 or more axes
-                and not (type(y) is np.ndarray and y.ndim)
-            ):
-                x0, y0 = _scalar_value(x), _scalar_value(y)
-                if x0 is not None and y0 is not None and (x0 is not x or y0 is not y):
-                    return _record_scalar(op, scalar(x0, y0), a, b, x0, y0)
+            if scalar is not None and not params:
+                # the scalar of a 0-d float array, or a Python number as it is; None
+                # for anything else, such as an array with axes
+                kind = type(x)
+                if kind is np.ndarray:
+                    x0 = x[()] if not x.ndim and x.dtype in _FLOATS else None
+                else:
+                    x0 = x if kind is float or kind is int else None
+                if x0 is not None:
+                    kind = type(y)
+                    if kind is np.ndarray:
+                        y0 = y[()] if not y.ndim and y.dtype in _FLOATS else None
+                    else:
+                        y0 = y if kind is float or kind is int else None
+                    if y0 is not None and (x0 is not x or y0 is not y):
+                        return _record_scalar(op, scalar(x0, y0), a, b, x0, y0)
             arrays: Any = (x, y)
+        elif len(inputs) == 1:
+            x = inputs[0]
+            arrays = (x._data if isinstance(x, Tensor) else x,)
         else:
             arrays = [x._data if isinstance(x, Tensor) else x for x in inputs]
         try:
@@ -145,14 +155,6 @@ def defop(
 
 _FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
 _new = object.__new__
-
-
-def _scalar_value(v: Any) -> Any:
-    """A 0-d float array as its NumPy scalar, a Python float or int as it is; else None."""
-    kind = type(v)
-    if kind is np.ndarray:
-        return v[()] if v.ndim == 0 and v.dtype in _FLOATS else None
-    return v if kind is float or kind is int else None
 
 
 def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> Tensor:
@@ -185,7 +187,9 @@ def record(op: Op, out: Any, inputs: Sequence[Any], params: dict[str, Any]) -> T
     saved: list[Any] = [out[()] if out.ndim == 0 else out]
     needed = False
     wants = op.wants
-    for i, x in enumerate(inputs):  # a plain loop: this runs once per op
+    i = -1  # the input's index, counted by hand (cheaper than enumerate)
+    for x in inputs:  # a plain loop: this runs once per op
+        i += 1
         if isinstance(x, Tensor):
             data = x._data
             saved.append(data[()] if data.ndim == 0 else data)
