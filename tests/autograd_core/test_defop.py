@@ -137,3 +137,110 @@ def test_a_view_of_a_writable_array_is_copied():
     y = view(base)
     base[0] = 100.0
     assert y.data[0] == 0.0
+
+
+def _ufunc_ops() -> list:
+    """Every op of `ops` whose forward is a one-input NumPy ufunc with a float64 loop
+    (not `invert`, which takes integers and booleans only)."""
+    found = {}
+    for name in dir(ops):
+        op = getattr(getattr(ops, name), "op", None)
+        forward = getattr(op, "forward", None)
+        if (
+            isinstance(forward, np.ufunc)
+            and forward.nin == 1
+            and any(t.startswith("d") for t in forward.types)
+        ):
+            found[op.name] = getattr(ops, name)
+    return sorted(found.items())
+
+
+UFUNC_OPS = _ufunc_ops()
+
+
+def test_the_ufunc_ops_are_found():
+    names = {name for name, _ in UFUNC_OPS}
+    assert {"sin", "exp", "log", "tanh", "sqrt", "negative", "isnan"} <= names
+    assert len(names) >= 30
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(("name", "apply"), UFUNC_OPS, ids=[n for n, _ in UFUNC_OPS])
+def test_a_ufunc_op_on_a_0d_tensor_gives_the_ufunc_on_the_0d_array(name, apply, dtype):
+    """On a 0-d float input the op calls its ufunc on the NumPy scalar, which is faster;
+    value, sign of zero, dtype and warnings must be those of the ufunc on the 0-d array."""
+    r = rng(11)
+    values = np.concatenate(
+        [r.standard_normal(40) * s for s in (1e-6, 0.3, 1.0, 30.0)]
+        + [np.array([0.0, -0.0, 0.5, -0.5, 1.0, -1.0, np.inf, -np.inf, np.nan])]
+    ).astype(dtype)
+    ufunc = apply.op.forward
+    with np.errstate(all="ignore"):
+        for v in values:
+            want = ufunc(np.asarray(v))
+            got = apply(Tensor(np.asarray(v), requires_grad=True)).data
+            assert got.shape == () and got.dtype == want.dtype, (name, v)
+            assert np.array_equal(got, want, equal_nan=True), (name, v, got, want)
+            assert np.signbit(got) == np.signbit(want), (name, v)
+    with np.errstate(all="raise"):  # the same warnings, as errors here
+        for v in values:
+            try:
+                ufunc(np.asarray(v))
+                want_error = None
+            except FloatingPointError as err:
+                want_error = str(err)
+            try:
+                apply(Tensor(np.asarray(v), requires_grad=True))
+                got_error = None
+            except FloatingPointError as err:
+                got_error = str(err)
+            assert got_error == want_error, (name, v)
+
+
+SPECIAL = [0.0, -0.0, 0.5, -3.0, 1e300, -1e-300, np.inf, -np.inf, np.nan]
+
+
+@pytest.mark.parametrize(
+    ("apply", "ufunc"),
+    [
+        (ops.add, np.add),
+        (ops.subtract, np.subtract),
+        (ops.multiply, np.multiply),
+        (ops.divide, np.divide),
+    ],
+    ids=["add", "subtract", "multiply", "divide"],
+)
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        (np.float64, np.float64),
+        (np.float32, np.float32),
+        (np.float32, np.float64),
+        (np.float64, float),
+        (np.float32, float),
+        (np.float32, int),
+        (int, np.float32),
+    ],
+)
+def test_arithmetic_on_0d_tensors_gives_the_ufunc_on_0d_arrays(apply, ufunc, left, right):
+    """Two 0-d floats (or one and a Python number) take NumPy's scalar arithmetic: value,
+    sign of zero and dtype must be those of the ufunc on 0-d arrays."""
+
+    def operand(kind, v):
+        if kind in (float, int):
+            return kind(v) if np.isfinite(v) and (kind is float or v == int(v)) else None
+        return Tensor(np.asarray(v, kind), requires_grad=True)
+
+    with np.errstate(all="ignore"):
+        for a in SPECIAL:
+            for b in SPECIAL:
+                x, y = operand(left, a), operand(right, b)
+                if x is None or y is None:
+                    continue
+                plain = [v.data if isinstance(v, Tensor) else v for v in (x, y)]
+                want = ufunc(*[np.asarray(v) if isinstance(v, np.ndarray) else v for v in plain])
+                got = apply(x, y)
+                assert got.dtype == np.asarray(want).dtype, (a, b)
+                assert np.array_equal(got.data, want, equal_nan=True), (a, b, got.data, want)
+                assert np.signbit(got.data) == np.signbit(want), (a, b)
+                assert got.requires_grad
