@@ -123,7 +123,8 @@ def defop(
             y = b._data if isinstance(b, Tensor) else b
             if scalar is not None and not params:
                 # the scalar of a 0-d float array, or a Python number as it is; None
-                # for anything else, such as an array with axes
+                # for anything else, such as an array with axes (written out for each
+                # input: a helper's call per input cost more than the test itself)
                 kind = type(x)
                 if kind is np.ndarray:
                     x0 = x[()] if not x.ndim and x.dtype in _FLOATS else None

@@ -47,9 +47,6 @@ def per_node_of(nodes: int) -> Callable[[dict[str, float]], dict[str, float]]:
     return per_node
 
 
-per_node = per_node_of(NODES)
-
-
 SCALAR_GRAPH = Case(
     name="scalar_graph",
     description=(
@@ -62,5 +59,5 @@ SCALAR_GRAPH = Case(
     repeat=5,
     warmup=1,
     quick_repeat=2,
-    derive=per_node,
+    derive=per_node_of(NODES),
 )
